@@ -1,0 +1,154 @@
+package io.github.inferredproxy.autoconfigure;
+
+import java.util.function.Consumer;
+
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.RejectionReason;
+import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
+import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
+import io.github.inferredproxy.observation.InferredProxyObservationConvention;
+import io.github.inferredproxy.observation.InferredProxyObservations;
+import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
+import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
+import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
+import io.github.inferredproxy.servlet.InferredProxyFilter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+import jakarta.servlet.DispatcherType;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Auto-configuration of inferred gateway spans: a span for the API gateway hop, built
+ * from the gateway's {@code x-dd-proxy-*} headers, as the parent of the
+ * {@code http.server.requests} span.
+ * <p>
+ * Ordered after the observation, tracing and metrics auto-configurations of Spring Boot
+ * 4 and 3.5 (names of absent classes are ignored).
+ *
+ * @author Inferred Proxy contributors
+ */
+@AutoConfiguration(afterName = {
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.autoconfigure.NoopTracerAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.OpenTelemetryTracingAutoConfiguration",
+		"org.springframework.boot.micrometer.tracing.brave.autoconfigure.BraveAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.tracing.MicrometerTracingAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.tracing.NoopTracerAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.tracing.BraveAutoConfiguration",
+		"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass({ ObservationRegistry.class, Tracer.class })
+@ConditionalOnBean({ ObservationRegistry.class, Tracer.class, Propagator.class })
+@Conditional(OnInferredProxyEnabledCondition.class)
+@EnableConfigurationProperties(InferredProxyProperties.class)
+public final class InferredProxyAutoConfiguration {
+
+	/**
+	 * {@code @Order} of the tracing handler: before Boot's receiver handler (1000), which
+	 * would otherwise create the gateway and server spans.
+	 */
+	public static final int TRACING_OBSERVATION_HANDLER_ORDER = 900;
+
+	@Bean
+	@ConditionalOnMissingBean(InferredProxyObservationConvention.class)
+	DefaultInferredProxyObservationConvention inferredProxyObservationConvention(InferredProxyProperties properties) {
+		return new DefaultInferredProxyObservationConvention(properties.getAttributeVocabulary());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InferredProxyObservations inferredProxyObservations(ObservationRegistry observationRegistry,
+			InferredProxyProperties properties, InferredProxyObservationConvention convention,
+			ObjectProvider<InferredProxyRejectionCounter> rejectionCounter) {
+		GatewayHeaderParser parser = new GatewayHeaderParser(properties.getMaxAge(),
+				properties.getClockSkewTolerance(), properties.isRecordUser());
+		Consumer<RejectionReason> rejections = rejectionCounter.getIfAvailable();
+		return new InferredProxyObservations(observationRegistry, parser, convention,
+				(rejections != null) ? rejections : (reason) -> {
+				});
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Order(TRACING_OBSERVATION_HANDLER_ORDER)
+	InferredProxyTracingObservationHandler inferredProxyTracingObservationHandler(Tracer tracer,
+			Propagator propagator) {
+		return new InferredProxyTracingObservationHandler(tracer, propagator);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@Order(0)
+		InferredProxyMeterObservationHandler inferredProxyMeterObservationHandler(MeterRegistry meterRegistry) {
+			return new InferredProxyMeterObservationHandler(meterRegistry);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InferredProxyRejectionCounter inferredProxyRejectionCounter(MeterRegistry meterRegistry) {
+			return new InferredProxyRejectionCounter(meterRegistry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.SERVLET)
+	@ConditionalOnClass({ OncePerRequestFilter.class, FilterRegistrationBean.class })
+	static class ServletConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(value = InferredProxyFilter.class, parameterizedContainer = FilterRegistrationBean.class)
+		FilterRegistrationBean<InferredProxyFilter> inferredProxyFilter(InferredProxyObservations observations) {
+			FilterRegistrationBean<InferredProxyFilter> registration = new FilterRegistrationBean<>(
+					new InferredProxyFilter(observations));
+			// Outside Spring's ServerHttpObservationFilter (HIGHEST_PRECEDENCE + 1), so that
+			// the gateway observation is current when the server observation is created.
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
+			return registration;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.REACTIVE)
+	@ConditionalOnClass(HttpHandlerDecoratorFactory.class)
+	static class ReactiveConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "inferredProxyHttpHandlerDecoratorFactory")
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		HttpHandlerDecoratorFactory inferredProxyHttpHandlerDecoratorFactory(InferredProxyObservations observations) {
+			// Outermost, around Spring's HttpWebHandlerAdapter and its server observation.
+			return (httpHandler) -> new InferredProxyHttpHandlerDecorator(httpHandler, observations);
+		}
+
+	}
+
+}

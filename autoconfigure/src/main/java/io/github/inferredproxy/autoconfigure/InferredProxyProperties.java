@@ -1,0 +1,90 @@
+package io.github.inferredproxy.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.inferredproxy.observation.AttributeVocabulary;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of inferred gateway spans.
+ *
+ * @author Inferred Proxy contributors
+ */
+@ConfigurationProperties("inferred-proxy")
+public class InferredProxyProperties {
+
+	/**
+	 * Whether to create inferred gateway spans. When not set, the Datadog setting
+	 * 'dd.trace.inferred.proxy.services.enabled' (env DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED)
+	 * decides, and without it the spans are created.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Oldest gateway receive time accepted. An older 'x-dd-proxy-request-time-ms' (a
+	 * replayed request, a time in seconds instead of milliseconds, a wrong clock) gets no
+	 * gateway span.
+	 */
+	private Duration maxAge = Duration.ofMinutes(5);
+
+	/**
+	 * How far in the future a gateway receive time may be, to allow for clock skew
+	 * between gateway and application. Such a time is clamped to the moment the
+	 * application received the request; a time further ahead gets no gateway span.
+	 */
+	private Duration clockSkewTolerance = Duration.ofSeconds(5);
+
+	/**
+	 * Which attribute keys the gateway span carries: Datadog's, OpenTelemetry's semantic
+	 * conventions, or both.
+	 */
+	private AttributeVocabulary attributeVocabulary = AttributeVocabulary.BOTH;
+
+	/**
+	 * Whether to record the caller identity of the 'x-dd-proxy-user' header on the
+	 * gateway span. It is personal data, so it is ignored by default.
+	 */
+	private boolean recordUser;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getMaxAge() {
+		return this.maxAge;
+	}
+
+	public void setMaxAge(Duration maxAge) {
+		this.maxAge = maxAge;
+	}
+
+	public Duration getClockSkewTolerance() {
+		return this.clockSkewTolerance;
+	}
+
+	public void setClockSkewTolerance(Duration clockSkewTolerance) {
+		this.clockSkewTolerance = clockSkewTolerance;
+	}
+
+	public AttributeVocabulary getAttributeVocabulary() {
+		return this.attributeVocabulary;
+	}
+
+	public void setAttributeVocabulary(AttributeVocabulary attributeVocabulary) {
+		this.attributeVocabulary = attributeVocabulary;
+	}
+
+	public boolean isRecordUser() {
+		return this.recordUser;
+	}
+
+	public void setRecordUser(boolean recordUser) {
+		this.recordUser = recordUser;
+	}
+
+}

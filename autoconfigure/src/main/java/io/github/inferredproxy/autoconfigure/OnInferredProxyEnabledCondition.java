@@ -1,0 +1,50 @@
+package io.github.inferredproxy.autoconfigure;
+
+import java.util.Locale;
+
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+
+/**
+ * Matches when inferred gateway spans are enabled: {@code inferred-proxy.enabled} if set,
+ * else Datadog's {@code dd.trace.inferred.proxy.services.enabled} (which also reads the
+ * environment variable {@code DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED}), else true.
+ *
+ * @author Inferred Proxy contributors
+ */
+class OnInferredProxyEnabledCondition extends SpringBootCondition {
+
+	static final String PROPERTY = "inferred-proxy.enabled";
+
+	static final String DATADOG_PROPERTY = "dd.trace.inferred.proxy.services.enabled";
+
+	@Override
+	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		ConditionMessage.Builder message = ConditionMessage.forCondition("Inferred proxy enabled");
+		Environment environment = context.getEnvironment();
+		for (String name : new String[] { PROPERTY, DATADOG_PROPERTY }) {
+			String value = environment.getProperty(name);
+			if (value != null) {
+				boolean enabled = parse(name, value.strip());
+				return new ConditionOutcome(enabled, message.because(name + " is " + enabled));
+			}
+		}
+		return ConditionOutcome.match(message.because("neither " + PROPERTY + " nor " + DATADOG_PROPERTY
+				+ " is set, and inferred gateway spans are on by default"));
+	}
+
+	// The values Spring's own boolean conversion accepts.
+	private static boolean parse(String name, String value) {
+		return switch (value.toLowerCase(Locale.ROOT)) {
+			case "true", "on", "yes", "1" -> true;
+			case "false", "off", "no", "0" -> false;
+			default -> throw new IllegalStateException(
+					"Invalid value '" + value + "' for property '" + name + "': set it to 'true' or 'false'");
+		};
+	}
+
+}

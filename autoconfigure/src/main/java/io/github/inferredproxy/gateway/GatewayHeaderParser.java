@@ -1,0 +1,173 @@
+package io.github.inferredproxy.gateway;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns the {@code x-dd-proxy-*} request headers into a {@link GatewayRequest}, or tells
+ * why they cannot be trusted to start a span. Thread-safe and free of allocation for a
+ * request without an {@code x-dd-proxy} header.
+ *
+ * @author Inferred Proxy contributors
+ */
+public final class GatewayHeaderParser {
+
+	/**
+	 * The longest value kept from a header; longer values are cut.
+	 */
+	public static final int MAX_VALUE_LENGTH = 2048;
+
+	/**
+	 * The header naming the gateway; its presence marks a request as coming from one.
+	 */
+	public static final String SYSTEM_HEADER = "x-dd-proxy";
+
+	static final String REQUEST_TIME_HEADER = "x-dd-proxy-request-time-ms";
+
+	private static final int MAX_TIME_DIGITS = 19;
+
+	private final long maxAgeMillis;
+
+	private final long clockSkewToleranceMillis;
+
+	private final boolean recordUser;
+
+	/**
+	 * Create a parser.
+	 * @param maxAge the oldest gateway time accepted
+	 * @param clockSkewTolerance how far in the future a gateway time may be and still be
+	 * accepted (clamped to the receipt time)
+	 * @param recordUser whether to keep {@code x-dd-proxy-user}, which is personal data
+	 */
+	public GatewayHeaderParser(Duration maxAge, Duration clockSkewTolerance, boolean recordUser) {
+		this.maxAgeMillis = maxAge.toMillis();
+		this.clockSkewToleranceMillis = clockSkewTolerance.toMillis();
+		this.recordUser = recordUser;
+	}
+
+	/**
+	 * Read the gateway headers of a request.
+	 * @param headers the request headers
+	 * @param receivedEpochMillis when the application received the request
+	 * @return {@code null} when the request has no {@code x-dd-proxy} header, a
+	 * {@link GatewayRequest} when a span should be created, else the
+	 * {@link RejectionReason}
+	 */
+	public @Nullable Result parse(HeaderLookup headers, long receivedEpochMillis) {
+		String systemHeader = headers.firstValue(SYSTEM_HEADER);
+		if (systemHeader == null) {
+			return null;
+		}
+		String systemValue = clean(systemHeader);
+		if (systemValue == null) {
+			return hasControlCharacter(systemHeader) ? RejectionReason.INVALID_HEADER
+					: RejectionReason.UNSUPPORTED_SYSTEM;
+		}
+		GatewaySystem system = GatewaySystem.fromValue(systemValue);
+		if (system == null) {
+			return RejectionReason.UNSUPPORTED_SYSTEM;
+		}
+		String timeHeader = headers.firstValue(REQUEST_TIME_HEADER);
+		if (timeHeader == null) {
+			return RejectionReason.MISSING_REQUEST_TIME;
+		}
+		String timeValue = clean(timeHeader);
+		if (timeValue == null) {
+			return hasControlCharacter(timeHeader) ? RejectionReason.INVALID_HEADER
+					: RejectionReason.MISSING_REQUEST_TIME;
+		}
+		long gatewayMillis = parseEpochMillis(timeValue);
+		if (gatewayMillis < 0) {
+			return RejectionReason.MALFORMED_REQUEST_TIME;
+		}
+		long startMillis = gatewayMillis;
+		long skewMillis = 0;
+		if (gatewayMillis > receivedEpochMillis) {
+			skewMillis = gatewayMillis - receivedEpochMillis;
+			if (skewMillis > this.clockSkewToleranceMillis) {
+				return RejectionReason.REQUEST_TIME_IN_FUTURE;
+			}
+			startMillis = receivedEpochMillis;
+		}
+		else if (receivedEpochMillis - gatewayMillis > this.maxAgeMillis) {
+			return RejectionReason.REQUEST_TIME_TOO_OLD;
+		}
+		return new GatewayRequest(system, startMillis, receivedEpochMillis, skewMillis,
+				optional(headers, "x-dd-proxy-domain-name"), optional(headers, "x-dd-proxy-httpmethod"),
+				optional(headers, "x-dd-proxy-path"), optional(headers, "x-dd-proxy-stage"),
+				optional(headers, "x-dd-proxy-resource-path"), optional(headers, "x-dd-proxy-account-id"),
+				optional(headers, "x-dd-proxy-api-id"), optional(headers, "x-dd-proxy-region"),
+				this.recordUser ? optional(headers, "x-dd-proxy-user") : null);
+	}
+
+	private static @Nullable String optional(HeaderLookup headers, String name) {
+		String value = headers.firstValue(name);
+		return (value != null) ? clean(value) : null;
+	}
+
+	/**
+	 * Trim a header value, strip one pair of surrounding single quotes (a common mistake
+	 * in a gateway mapping) and cut it to {@link #MAX_VALUE_LENGTH}.
+	 * @param value the raw value
+	 * @return the clean value, or {@code null} when it is blank or holds a control
+	 * character
+	 */
+	static @Nullable String clean(String value) {
+		if (hasControlCharacter(value)) {
+			return null;
+		}
+		String result = value.strip();
+		if (result.length() >= 2 && result.charAt(0) == '\'' && result.charAt(result.length() - 1) == '\'') {
+			result = result.substring(1, result.length() - 1).strip();
+		}
+		// A tab is tolerated as padding only.
+		if (result.isEmpty() || result.indexOf('\t') >= 0) {
+			return null;
+		}
+		return (result.length() > MAX_VALUE_LENGTH) ? result.substring(0, MAX_VALUE_LENGTH) : result;
+	}
+
+	private static boolean hasControlCharacter(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			// Tabs are blanks a gateway may pad with; every other control character is hostile.
+			if ((c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Parse 1 to 19 ASCII digits; {@link Long#parseLong(String)} would also accept signs
+	 * and non-ASCII digits.
+	 * @return the value, or {@code -1} when the text is not such a number or overflows
+	 */
+	private static long parseEpochMillis(String text) {
+		int length = text.length();
+		if (length > MAX_TIME_DIGITS) {
+			return -1;
+		}
+		long result = 0;
+		for (int i = 0; i < length; i++) {
+			char c = text.charAt(i);
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			if (result > (Long.MAX_VALUE - (c - '0')) / 10) {
+				return -1;
+			}
+			result = result * 10 + (c - '0');
+		}
+		return result;
+	}
+
+	/**
+	 * What {@link #parse} found: a {@link GatewayRequest} or a {@link RejectionReason}.
+	 */
+	public sealed interface Result permits GatewayRequest, RejectionReason {
+
+	}
+
+}

@@ -1,0 +1,50 @@
+package io.github.inferredproxy.gateway;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the gateway told the application about a request, validated and cleaned: every
+ * text is trimmed, unquoted, free of control characters and at most
+ * {@value GatewayHeaderParser#MAX_VALUE_LENGTH} characters long, or {@code null} when its
+ * header was missing or unusable.
+ *
+ * @param system the gateway
+ * @param startEpochMillis when the gateway received the request, clamped to
+ * {@code receivedEpochMillis} when the gateway's clock was slightly ahead
+ * @param receivedEpochMillis when the application received the request
+ * @param clockSkewMillis how far ahead of the application's clock the gateway's time was
+ * ({@code 0} when it was not ahead)
+ * @param domain the gateway host ({@code x-dd-proxy-domain-name})
+ * @param method the HTTP method the client sent ({@code x-dd-proxy-httpmethod})
+ * @param path the raw path the client sent ({@code x-dd-proxy-path})
+ * @param stage the deployment stage ({@code x-dd-proxy-stage})
+ * @param resourcePath the route template ({@code x-dd-proxy-resource-path})
+ * @param accountId the cloud account ({@code x-dd-proxy-account-id})
+ * @param apiId the API id ({@code x-dd-proxy-api-id})
+ * @param region the region ({@code x-dd-proxy-region})
+ * @param user the caller identity ({@code x-dd-proxy-user}), only when recording it is
+ * enabled
+ * @author Inferred Proxy contributors
+ */
+public record GatewayRequest(GatewaySystem system, long startEpochMillis, long receivedEpochMillis,
+		long clockSkewMillis, @Nullable String domain, @Nullable String method, @Nullable String path,
+		@Nullable String stage, @Nullable String resourcePath, @Nullable String accountId, @Nullable String apiId,
+		@Nullable String region, @Nullable String user) implements GatewayHeaderParser.Result {
+
+	/**
+	 * Return the time between the gateway's receipt and the application's.
+	 * @return the transit time in milliseconds, never negative
+	 */
+	public long transitMillis() {
+		return this.receivedEpochMillis - this.startEpochMillis;
+	}
+
+	/**
+	 * Return the ARN of the API, when the gateway has one and its parts are known.
+	 * @return the ARN or {@code null}
+	 */
+	public @Nullable String arn() {
+		return this.system.arn(this.region, this.apiId);
+	}
+
+}

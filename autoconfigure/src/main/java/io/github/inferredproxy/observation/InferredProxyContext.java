@@ -1,0 +1,101 @@
+package io.github.inferredproxy.observation;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.inferredproxy.gateway.GatewayRequest;
+import io.github.inferredproxy.gateway.HeaderLookup;
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.ReceiverContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Context of the observation of one request through the gateway. It is a
+ * {@link ReceiverContext} whose carrier is the request's headers, so that the gateway
+ * span continues whatever trace the client or an upstream service started.
+ *
+ * @author Inferred Proxy contributors
+ */
+public class InferredProxyContext extends ReceiverContext<HeaderLookup> {
+
+	private final GatewayRequest gatewayRequest;
+
+	private final long receivedNanoTime;
+
+	private @Nullable Integer statusCode;
+
+	private boolean cancelled;
+
+	private final AtomicBoolean stopped = new AtomicBoolean();
+
+	/**
+	 * Create a context.
+	 * @param gatewayRequest what the gateway headers said
+	 * @param headers the request headers, read to extract an upstream trace context
+	 * @param receivedNanoTime {@link System#nanoTime()} when the application received the
+	 * request
+	 */
+	public InferredProxyContext(GatewayRequest gatewayRequest, HeaderLookup headers, long receivedNanoTime) {
+		super((carrier, key) -> carrier.firstValue(key), Kind.SERVER);
+		setCarrier(headers);
+		this.gatewayRequest = gatewayRequest;
+		this.receivedNanoTime = receivedNanoTime;
+	}
+
+	/**
+	 * Return what the gateway headers said.
+	 * @return the gateway request
+	 */
+	public GatewayRequest getGatewayRequest() {
+		return this.gatewayRequest;
+	}
+
+	/**
+	 * Return the time from the gateway's receipt of the request until now.
+	 * @return the duration in nanoseconds
+	 */
+	public long nanosSinceGatewayReceipt() {
+		return this.gatewayRequest.transitMillis() * 1_000_000L + (System.nanoTime() - this.receivedNanoTime);
+	}
+
+	/**
+	 * Return the final response status.
+	 * @return the status, or {@code null} when it is not known (yet)
+	 */
+	public @Nullable Integer getStatusCode() {
+		return this.statusCode;
+	}
+
+	/**
+	 * Set the final response status.
+	 * @param statusCode the status, or {@code null} when unknown
+	 */
+	public void setStatusCode(@Nullable Integer statusCode) {
+		this.statusCode = statusCode;
+	}
+
+	/**
+	 * Mark the observation as stopped; the gateway observation may be told its request
+	 * ended more than once (async timeout then completion, cancel then error).
+	 * @return whether this was the first call
+	 */
+	boolean markStopped() {
+		return this.stopped.compareAndSet(false, true);
+	}
+
+	/**
+	 * Return whether the client went away before the response was complete.
+	 * @return whether the request was cancelled
+	 */
+	public boolean isCancelled() {
+		return this.cancelled;
+	}
+
+	/**
+	 * Set whether the client went away before the response was complete.
+	 * @param cancelled whether the request was cancelled
+	 */
+	public void setCancelled(boolean cancelled) {
+		this.cancelled = cancelled;
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.github.inferredproxy.observation;
+
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.GatewayRequest;
+import io.github.inferredproxy.gateway.HeaderLookup;
+import io.github.inferredproxy.gateway.RejectionReason;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Starts and stops gateway observations; the part of the instrumentation that the servlet
+ * filter and the WebFlux decorator share. It never throws: a problem leaves the request
+ * without a gateway span, is logged at DEBUG and counted as a rejection.
+ *
+ * @author Inferred Proxy contributors
+ */
+public final class InferredProxyObservations {
+
+	private static final Log logger = LogFactory.getLog(InferredProxyObservations.class);
+
+	private static final DefaultInferredProxyObservationConvention DEFAULT_CONVENTION = new DefaultInferredProxyObservationConvention();
+
+	private final ObservationRegistry registry;
+
+	private final GatewayHeaderParser parser;
+
+	private final @Nullable InferredProxyObservationConvention convention;
+
+	private final Consumer<RejectionReason> rejections;
+
+	private final Set<RejectionReason> warned = EnumSet.noneOf(RejectionReason.class);
+
+	/**
+	 * Create an instance.
+	 * @param registry the observation registry
+	 * @param parser reads the gateway headers
+	 * @param convention the convention, or {@code null} for the default one
+	 * @param rejections told about every request with gateway headers that gets no span
+	 */
+	public InferredProxyObservations(ObservationRegistry registry, GatewayHeaderParser parser,
+			@Nullable InferredProxyObservationConvention convention, Consumer<RejectionReason> rejections) {
+		this.registry = registry;
+		this.parser = parser;
+		this.convention = convention;
+		this.rejections = rejections;
+	}
+
+	/**
+	 * Start the gateway observation of a request that the application has just received.
+	 * @param headers the request headers
+	 * @return the started observation, or {@code null} when the request gets no gateway
+	 * span
+	 */
+	public @Nullable Observation start(HeaderLookup headers) {
+		try {
+			long receivedNanoTime = System.nanoTime();
+			GatewayHeaderParser.Result result = this.parser.parse(headers, System.currentTimeMillis());
+			if (result == null) {
+				return null;
+			}
+			if (result instanceof RejectionReason reason) {
+				reject(reason, null);
+				return null;
+			}
+			GatewayRequest request = (GatewayRequest) result;
+			Observation observation = InferredProxyObservationDocumentation.GATEWAY_REQUEST.observation(
+					this.convention, DEFAULT_CONVENTION,
+					() -> new InferredProxyContext(request, headers, receivedNanoTime), this.registry);
+			// Switched off, for example by management.observations.enable.inferred.proxy=false.
+			return observation.isNoop() ? null : observation.start();
+		}
+		catch (RuntimeException ex) {
+			reject(RejectionReason.INTERNAL_ERROR, ex);
+			return null;
+		}
+	}
+
+	/**
+	 * Stop a gateway observation once its response is complete. Only the first call for
+	 * an observation has an effect.
+	 * @param observation the observation {@link #start} returned
+	 * @param statusCode the final response status, or {@code null} when unknown
+	 * @param error an exception the application threw, or {@code null}
+	 * @param cancelled whether the client went away before the response was complete
+	 */
+	public static void stop(Observation observation, @Nullable Integer statusCode, @Nullable Throwable error,
+			boolean cancelled) {
+		try {
+			InferredProxyContext context = (InferredProxyContext) observation.getContext();
+			if (!context.markStopped()) {
+				return;
+			}
+			context.setStatusCode(statusCode);
+			context.setCancelled(cancelled);
+			if (error != null) {
+				observation.error(error);
+			}
+			observation.stop();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Failed to stop the gateway observation", ex);
+		}
+	}
+
+	private void reject(RejectionReason reason, @Nullable Throwable ex) {
+		try {
+			this.rejections.accept(reason);
+		}
+		catch (RuntimeException counterFailure) {
+			logger.debug("Failed to count a gateway span rejection", counterFailure);
+		}
+		boolean firstTime;
+		synchronized (this.warned) {
+			firstTime = this.warned.add(reason);
+		}
+		if (firstTime && logger.isWarnEnabled()) {
+			logger.warn("A request carried gateway headers but got no gateway span: " + reason.advice()
+					+ ". This is logged once; later requests are counted in inferred.proxy.rejected{reason="
+					+ reason.tagValue() + "}.", ex);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("No gateway span: " + reason.advice(), ex);
+		}
+	}
+
+}

@@ -1,0 +1,44 @@
+package io.github.inferredproxy.observation;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import io.github.inferredproxy.gateway.RejectionReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Counts requests that carried gateway headers but got no gateway span, as
+ * {@value #NAME}, tagged with a {@code reason}.
+ *
+ * @author Inferred Proxy contributors
+ */
+public final class InferredProxyRejectionCounter implements Consumer<RejectionReason> {
+
+	/**
+	 * Name of the counter.
+	 */
+	public static final String NAME = "inferred.proxy.rejected";
+
+	private final Map<RejectionReason, Counter> counters = new EnumMap<>(RejectionReason.class);
+
+	/**
+	 * Create a counter, registering one series per reason.
+	 * @param meterRegistry where to count
+	 */
+	public InferredProxyRejectionCounter(MeterRegistry meterRegistry) {
+		for (RejectionReason reason : RejectionReason.values()) {
+			this.counters.put(reason, Counter.builder(NAME)
+				.description("Requests that carried gateway headers but got no gateway span")
+				.tag("reason", reason.tagValue())
+				.register(meterRegistry));
+		}
+	}
+
+	@Override
+	public void accept(RejectionReason reason) {
+		this.counters.get(reason).increment();
+	}
+
+}

@@ -1,0 +1,176 @@
+package io.github.inferredproxy.observation;
+
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.common.KeyValue;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationView;
+import io.micrometer.observation.transport.ReceiverContext;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
+import io.micrometer.tracing.handler.TracingObservationHandler;
+import io.micrometer.tracing.propagation.Propagator;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
+
+/**
+ * Creates the gateway span and makes it the parent of the server span.
+ * <p>
+ * The gateway span starts at the gateway's receive time and continues the trace that the
+ * request headers carry, if any. The server span ({@code http.server.requests}) is
+ * created while the gateway observation is current, but Micrometer's receiver handler
+ * would take its parent from the request headers, which makes it a sibling of the gateway
+ * span whenever the request has a {@code traceparent}. This handler, ordered before
+ * Boot's receiver handler, therefore also handles a receiver observation whose parent is
+ * the gateway observation, and parents its span on the gateway span. Everything else is
+ * left to the other handlers.
+ *
+ * @author Inferred Proxy contributors
+ */
+public class InferredProxyTracingObservationHandler implements TracingObservationHandler<ReceiverContext<?>> {
+
+	private static final boolean OTEL_BRIDGE_PRESENT = ClassUtils
+		.isPresent("io.micrometer.tracing.otel.bridge.OtelSpan", InferredProxyTracingObservationHandler.class.getClassLoader());
+
+	private final Tracer tracer;
+
+	private final GatewayAwareReceiverHandler receiverHandler;
+
+	/**
+	 * Create a handler.
+	 * @param tracer the tracer
+	 * @param propagator extracts an upstream trace context from the request headers
+	 */
+	public InferredProxyTracingObservationHandler(Tracer tracer, Propagator propagator) {
+		this.tracer = tracer;
+		this.receiverHandler = new GatewayAwareReceiverHandler(tracer, propagator);
+	}
+
+	@Override
+	public boolean supportsContext(Observation.Context context) {
+		return context instanceof InferredProxyContext || gatewayParent(context) != null;
+	}
+
+	@Override
+	public void onStart(ReceiverContext<?> context) {
+		this.receiverHandler.onStart(context);
+	}
+
+	@Override
+	public void onError(ReceiverContext<?> context) {
+		if (context instanceof InferredProxyContext) {
+			// Recorded once when the span ends: the same exception may also arrive from the
+			// server observation.
+			return;
+		}
+		this.receiverHandler.onError(context);
+		InferredProxyContext gateway = gatewayParent(context);
+		// WebFlux turns an unhandled exception into a 500 before the gateway sees the
+		// response, so the server observation is the only place that knows it.
+		if (gateway != null && gateway.getError() == null && context.getError() != null) {
+			gateway.setError(context.getError());
+		}
+	}
+
+	@Override
+	public void onStop(ReceiverContext<?> context) {
+		this.receiverHandler.onStop(context);
+	}
+
+	@Override
+	public Tracer getTracer() {
+		return this.tracer;
+	}
+
+	static @Nullable InferredProxyContext gatewayParent(Observation.Context context) {
+		if (!(context instanceof ReceiverContext)) {
+			return null;
+		}
+		ObservationView parent = context.getParentObservation();
+		return (parent != null && parent.getContextView() instanceof InferredProxyContext gateway) ? gateway : null;
+	}
+
+	/**
+	 * Micrometer's receiver handler with the gateway's start time and the gateway span as
+	 * the server span's parent. Private, so that it never replaces Boot's own receiver
+	 * handler bean, which messaging and gRPC receivers need.
+	 */
+	private static final class GatewayAwareReceiverHandler
+			extends PropagatingReceiverTracingObservationHandler<ReceiverContext<?>> {
+
+		GatewayAwareReceiverHandler(Tracer tracer, Propagator propagator) {
+			super(tracer, propagator);
+		}
+
+		@Override
+		public Span.Builder customizeExtractedSpan(ReceiverContext<?> context, Span.Builder builder) {
+			if (context instanceof InferredProxyContext gateway) {
+				return builder.name(getSpanName(gateway))
+					.startTimestamp(gateway.getGatewayRequest().startEpochMillis(), TimeUnit.MILLISECONDS);
+			}
+			InferredProxyContext gateway = gatewayParent(context);
+			Span gatewaySpan = (gateway != null) ? getTracingContext(gateway).getSpan() : null;
+			return (gatewaySpan != null) ? builder.setParent(gatewaySpan.context()) : builder;
+		}
+
+		@Override
+		public void tagSpan(ReceiverContext<?> context, Span span) {
+			if (!(context instanceof InferredProxyContext)) {
+				super.tagSpan(context, span);
+				return;
+			}
+			// Low-cardinality keys are meter tags (route=UNKNOWN, outcome, ...); the span
+			// carries only the attributes of the high-cardinality keys.
+			for (KeyValue keyValue : context.getHighCardinalityKeyValues()) {
+				span.tag(keyValue.getKey(), keyValue.getValue());
+			}
+		}
+
+		@Override
+		public void customizeReceiverSpan(ReceiverContext<?> context, Span span) {
+			if (!(context instanceof InferredProxyContext gateway)) {
+				return;
+			}
+			Throwable error = gateway.getError();
+			if (error != null) {
+				span.error(error);
+			}
+			else {
+				Integer status = gateway.getStatusCode();
+				if (status != null && status >= 500 && status <= 599) {
+					markServerError(span, status);
+				}
+			}
+		}
+
+		private static void markServerError(Span span, int status) {
+			String description = "HTTP " + status;
+			if (OTEL_BRIDGE_PRESENT && OpenTelemetryStatus.setError(span, description)) {
+				return;
+			}
+			// Brave and Zipkin mark a span as failed by its "error" tag.
+			span.tag("error", description);
+		}
+
+	}
+
+	/**
+	 * Sets an OpenTelemetry span's status without recording a fake exception; separate
+	 * so that the OpenTelemetry classes are loaded only when present.
+	 */
+	private static final class OpenTelemetryStatus {
+
+		static boolean setError(Span span, String description) {
+			if (span instanceof io.micrometer.tracing.otel.bridge.OtelSpan) {
+				io.micrometer.tracing.otel.bridge.OtelSpan.toOtel(span)
+					.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR, description);
+				return true;
+			}
+			return false;
+		}
+
+	}
+
+}

@@ -1,0 +1,66 @@
+package io.github.inferredproxy.reactive;
+
+import io.github.inferredproxy.observation.InferredProxyObservations;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+
+/**
+ * {@link HttpHandler} that observes a request from the gateway's receive time until its
+ * response is complete. It must wrap Spring's {@code HttpWebHandlerAdapter}, which
+ * observes the server request around the whole {@code WebFilter} chain: a
+ * {@code WebFilter} would run too late to become the server observation's parent.
+ *
+ * @author Inferred Proxy contributors
+ */
+public class InferredProxyHttpHandlerDecorator implements HttpHandler {
+
+	private final HttpHandler delegate;
+
+	private final InferredProxyObservations observations;
+
+	/**
+	 * Create a decorator.
+	 * @param delegate the handler to observe
+	 * @param observations starts and stops the gateway observations
+	 */
+	public InferredProxyHttpHandlerDecorator(HttpHandler delegate, InferredProxyObservations observations) {
+		this.delegate = delegate;
+		this.observations = observations;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
+		Observation observation = this.observations.start(request.getHeaders()::getFirst);
+		if (observation == null) {
+			return this.delegate.handle(request, response);
+		}
+		Mono<Void> handled = Mono.defer(() -> this.delegate.handle(request, response))
+			.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, observation));
+		// The server observation takes its parent from the current observation while it
+		// is subscribed to, so the gateway scope is open around the subscription itself.
+		Mono<Void> inScope = Mono.from((subscriber) -> {
+			try (Observation.Scope scope = observation.openScope()) {
+				handled.subscribe(subscriber);
+			}
+		});
+		// An error that reaches here escaped Spring's own handling: the server answers 500.
+		return inScope.doOnError((ex) -> InferredProxyObservations.stop(observation, 500, ex, false))
+			.doFinally((signal) -> stop(observation, response, signal));
+	}
+
+	private static void stop(Observation observation, ServerHttpResponse response, SignalType signal) {
+		HttpStatusCode status = response.getStatusCode();
+		boolean cancelled = signal == SignalType.CANCEL;
+		// A response completed without an explicit status is a 200.
+		Integer statusCode = (status != null) ? Integer.valueOf(status.value()) : (cancelled ? null : 200);
+		InferredProxyObservations.stop(observation, statusCode, null, cancelled);
+	}
+
+}

@@ -1,0 +1,136 @@
+package io.github.inferredproxy.servlet;
+
+import java.io.IOException;
+
+import io.github.inferredproxy.observation.InferredProxyObservations;
+import io.micrometer.observation.Observation;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Servlet filter that observes a request from the gateway's receive time until its
+ * response is complete. It must run outside Spring's {@code ServerHttpObservationFilter},
+ * so that the gateway observation is current when the server observation is created and
+ * becomes its parent.
+ * <p>
+ * Like Spring's filter, it observes the REQUEST dispatch, reopens the scope on ASYNC
+ * dispatches and, when async processing started, stops the observation when the async
+ * request completes. ERROR dispatches are not filtered, so they never start a second
+ * gateway span.
+ *
+ * @author Inferred Proxy contributors
+ */
+public class InferredProxyFilter extends OncePerRequestFilter {
+
+	private static final String OBSERVATION_ATTRIBUTE = InferredProxyFilter.class.getName() + ".observation";
+
+	private final InferredProxyObservations observations;
+
+	/**
+	 * Create a filter.
+	 * @param observations starts and stops the gateway observations
+	 */
+	public InferredProxyFilter(InferredProxyObservations observations) {
+		this.observations = observations;
+	}
+
+	@Override
+	protected boolean shouldNotFilterAsyncDispatch() {
+		return false;
+	}
+
+	@Override
+	@SuppressWarnings("try")
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
+			throws ServletException, IOException {
+		Observation observation = (Observation) request.getAttribute(OBSERVATION_ATTRIBUTE);
+		if (observation == null && !isAsyncDispatch(request)) {
+			observation = this.observations.start(request::getHeader);
+			if (observation != null) {
+				request.setAttribute(OBSERVATION_ATTRIBUTE, observation);
+			}
+		}
+		if (observation == null) {
+			filterChain.doFilter(request, response);
+			return;
+		}
+		Throwable error = null;
+		try (Observation.Scope scope = observation.openScope()) {
+			filterChain.doFilter(request, response);
+		}
+		catch (IOException | ServletException | RuntimeException | Error ex) {
+			error = unwrap(ex);
+			throw ex;
+		}
+		finally {
+			if (request.isAsyncStarted()) {
+				if (request.getDispatcherType() == DispatcherType.REQUEST) {
+					request.getAsyncContext().addListener(new CompletionListener(observation, response));
+				}
+			}
+			else if (!isAsyncDispatch(request)) {
+				if (error == null) {
+					error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
+				}
+				// An exception leaving the filter chain becomes a 500 once the container
+				// sees it, whatever the response says now.
+				int status = (error != null && response.getStatus() < 500) ? 500 : response.getStatus();
+				InferredProxyObservations.stop(observation, status, error, false);
+			}
+		}
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof ServletException && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	/**
+	 * Stops the observation when the async request completes, after Spring's listener has
+	 * stopped the server observation (listeners run in registration order). A timeout or
+	 * an error is always followed by completion, when the final status is known.
+	 */
+	private static final class CompletionListener implements AsyncListener {
+
+		private final Observation observation;
+
+		private final HttpServletResponse response;
+
+		private volatile @Nullable Throwable error;
+
+		CompletionListener(Observation observation, HttpServletResponse response) {
+			this.observation = observation;
+			this.response = response;
+		}
+
+		@Override
+		public void onStartAsync(AsyncEvent event) {
+			event.getAsyncContext().addListener(this);
+		}
+
+		@Override
+		public void onTimeout(AsyncEvent event) {
+		}
+
+		@Override
+		public void onError(AsyncEvent event) {
+			Throwable throwable = event.getThrowable();
+			this.error = (throwable != null) ? unwrap(throwable) : null;
+		}
+
+		@Override
+		public void onComplete(AsyncEvent event) {
+			InferredProxyObservations.stop(this.observation, this.response.getStatus(), this.error, false);
+		}
+
+	}
+
+}
