@@ -1,0 +1,35 @@
+package io.github.inferredproxy.testsupport;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The headers an API Gateway REST API mapping sets, for tests.
+ */
+public final class GatewayHeaders {
+
+	private GatewayHeaders() {
+	}
+
+	/**
+	 * Return a full set of REST API gateway headers.
+	 * @param requestTimeMillis the gateway receive time
+	 * @return the headers, mutable
+	 */
+	public static Map<String, String> restApi(long requestTimeMillis) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("x-dd-proxy", "aws-apigateway");
+		headers.put("x-dd-proxy-request-time-ms", Long.toString(requestTimeMillis));
+		headers.put("x-dd-proxy-domain-name", "api.example.com");
+		headers.put("x-dd-proxy-httpmethod", "GET");
+		headers.put("x-dd-proxy-path", "/prod/orders/42");
+		headers.put("x-dd-proxy-stage", "prod");
+		headers.put("x-dd-proxy-resource-path", "/orders/{id}");
+		headers.put("x-dd-proxy-account-id", "123456789012");
+		headers.put("x-dd-proxy-api-id", "a1b2c3d4e5");
+		headers.put("x-dd-proxy-region", "eu-west-3");
+		headers.put("x-dd-proxy-user", "arn:aws:iam::123456789012:user/alice");
+		return headers;
+	}
+
+}

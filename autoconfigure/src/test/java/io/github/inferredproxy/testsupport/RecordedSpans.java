@@ -1,0 +1,102 @@
+package io.github.inferredproxy.testsupport;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Records the spans that the OpenTelemetry SDK ends, for assertions. The exporter is
+ * deliberately not a {@code SpanExporter} bean, or Boot would export every span twice.
+ */
+public final class RecordedSpans {
+
+	private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+
+	/**
+	 * Return the spans ended so far.
+	 * @return the spans
+	 */
+	public List<SpanData> all() {
+		return this.exporter.getFinishedSpanItems();
+	}
+
+	/**
+	 * Forget the spans recorded so far.
+	 */
+	public void reset() {
+		this.exporter.reset();
+	}
+
+	/**
+	 * Wait, at most 10 seconds, until a span matching the predicate has ended.
+	 * @param description what is awaited, for the failure message
+	 * @param predicate the span to wait for
+	 * @return the first matching span
+	 */
+	public SpanData await(String description, Predicate<SpanData> predicate) {
+		return org.awaitility.Awaitility.await(description)
+			.atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> all().stream().filter(predicate).findFirst(), Optional::isPresent)
+			.get();
+	}
+
+	/**
+	 * Wait until the span named {@code name} has ended.
+	 * @param name the span name
+	 * @return the span
+	 */
+	public SpanData awaitNamed(String name) {
+		return await("span " + name, (span) -> span.getName().equals(name));
+	}
+
+	/**
+	 * Wait until the server span ({@code http.server.requests}, named after the method
+	 * and route) whose {@code uri} tag is {@code uri} has ended.
+	 * @param uri the {@code uri} tag, the route template of the application
+	 * @return the span
+	 */
+	public SpanData awaitServerSpan(String uri) {
+		return await("server span of " + uri, (span) -> uri.equals(span.getAttributes().get(AttributeKey.stringKey("uri"))));
+	}
+
+	/**
+	 * Return the spans with the given name.
+	 * @param name the span name
+	 * @return the spans
+	 */
+	public List<SpanData> named(String name) {
+		return all().stream().filter((span) -> span.getName().equals(name)).toList();
+	}
+
+	/**
+	 * Registers the recorder and a span processor that feeds it.
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	public static class Config {
+
+		@Bean
+		RecordedSpans recordedSpans() {
+			return new RecordedSpans();
+		}
+
+		@Bean
+		SpanProcessor recordedSpansProcessor(RecordedSpans recordedSpans) {
+			return SimpleSpanProcessor.create(recordedSpans.exporter);
+		}
+
+	}
+
+}
