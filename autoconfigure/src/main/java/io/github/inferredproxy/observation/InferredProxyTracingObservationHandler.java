@@ -1,7 +1,9 @@
 package io.github.inferredproxy.observation;
 
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.HighCardinalityKeyNames;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationView;
@@ -33,6 +35,10 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 
 	private static final boolean OTEL_BRIDGE_PRESENT = ClassUtils
 		.isPresent("io.micrometer.tracing.otel.bridge.OtelSpan", InferredProxyTracingObservationHandler.class.getClassLoader());
+
+	private static final Set<String> NUMERIC_KEYS = Set.of(
+			HighCardinalityKeyNames.HTTP_RESPONSE_STATUS_CODE.asString(),
+			HighCardinalityKeyNames.INFERRED_SPAN.asString(), HighCardinalityKeyNames.CLOCK_SKEW.asString());
 
 	private final Tracer tracer;
 
@@ -124,8 +130,27 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 			// Low-cardinality keys are meter tags (route=UNKNOWN, outcome, ...); the span
 			// carries only the attributes of the high-cardinality keys.
 			for (KeyValue keyValue : context.getHighCardinalityKeyValues()) {
-				span.tag(keyValue.getKey(), keyValue.getValue());
+				tagTyped(span, keyValue);
 			}
+		}
+
+		/**
+		 * Key values are strings; the keys that OpenTelemetry's semantic conventions and
+		 * Datadog define as numbers are written as numbers. Datadog's
+		 * {@code http.status_code} stays a string, as Datadog's tracers write it.
+		 */
+		private static void tagTyped(Span span, KeyValue keyValue) {
+			String key = keyValue.getKey();
+			if (NUMERIC_KEYS.contains(key)) {
+				try {
+					span.tag(key, Long.parseLong(keyValue.getValue()));
+					return;
+				}
+				catch (NumberFormatException ex) {
+					// A custom convention's value: keep it as text.
+				}
+			}
+			span.tag(key, keyValue.getValue());
 		}
 
 		@Override

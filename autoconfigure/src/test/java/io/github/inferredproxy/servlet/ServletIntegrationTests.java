@@ -57,6 +57,8 @@ class ServletIntegrationTests {
 		assertThat(gateway.getStartEpochNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(gatewayTime));
 		assertThat(gateway.getEndEpochNanos()).isGreaterThanOrEqualTo(server.getEndEpochNanos());
 		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("http.status_code"))).isEqualTo("200");
+		assertThat(gateway.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+		assertThat(gateway.getAttributes().get(AttributeKey.longKey("_dd.inferred_span"))).isEqualTo(1L);
 		assertThat(gateway.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR);
 	}
 
