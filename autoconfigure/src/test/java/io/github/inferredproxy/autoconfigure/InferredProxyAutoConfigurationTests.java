@@ -196,6 +196,21 @@ class InferredProxyAutoConfigurationTests {
 	}
 
 	@Test
+	void emptyDatadogEnvironmentVariableCountsAsNotSet() {
+		// A deployment template often renders an unset variable as an empty one.
+		this.contextRunner.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "")))
+			.run(InferredProxyAutoConfigurationTests::isOn);
+	}
+
+	@Test
+	void emptyPropertyLetsTheDatadogAliasDecide() {
+		this.contextRunner
+			.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "false")))
+			.withPropertyValues("inferred-proxy.enabled=")
+			.run(InferredProxyAutoConfigurationTests::isOff);
+	}
+
+	@Test
 	void invalidValueFailsStartUpNamingTheProperty() {
 		this.contextRunner.withPropertyValues("inferred-proxy.enabled=maybe")
 			.run((context) -> assertThat(context).hasFailed()
