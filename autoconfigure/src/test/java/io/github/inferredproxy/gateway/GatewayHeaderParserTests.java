@@ -327,6 +327,25 @@ class GatewayHeaderParserTests {
 	}
 
 	@Test
+	void cutNeverSplitsASurrogatePair() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		// U+1F600 is two chars; its high surrogate is the 2048th char.
+		headers.put("x-dd-proxy-path", "/" + "a".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH - 2) + "\uD83D\uDE00b");
+		String path = parseOk(headers).path();
+		assertThat(path).hasSizeLessThanOrEqualTo(GatewayHeaderParser.MAX_VALUE_LENGTH);
+		assertThat(Character.isHighSurrogate(path.charAt(path.length() - 1))).isFalse();
+		assertThat(path).isEqualTo("/" + "a".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH - 2));
+	}
+
+	@Test
+	void cutKeepsASurrogatePairThatFitsWhole() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		String fits = "/" + "a".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH - 3) + "\uD83D\uDE00";
+		headers.put("x-dd-proxy-path", fits + "tail");
+		assertThat(parseOk(headers).path()).isEqualTo(fits);
+	}
+
+	@Test
 	void lengthIsCountedAfterTrimmingAndUnquoting() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		String value = "v".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH);
