@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
-import io.github.inferredproxy.gateway.HeaderLookup;
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.GatewaySystem;
+import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.observation.AttributeVocabulary;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyContext;
@@ -45,11 +45,11 @@ import org.springframework.boot.micrometer.observation.autoconfigure.Observation
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
-import org.springframework.boot.test.context.runner.AbstractApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,6 +57,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.web.filter.CharacterEncodingFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -301,7 +302,7 @@ class InferredProxyAutoConfigurationTests {
 		this.contextRunner
 			.withBean("myObservations", InferredProxyObservations.class,
 					() -> new InferredProxyObservations(ObservationRegistry.NOOP,
-							new io.github.inferredproxy.gateway.GatewayHeaderParser(Duration.ofMinutes(1),
+							new GatewayHeaderParser(Duration.ofMinutes(1),
 									Duration.ZERO, false),
 							null, (reason) -> {
 							}))
@@ -491,7 +492,7 @@ class InferredProxyAutoConfigurationTests {
 			this.runner
 				.withBean("otherFilter", FilterRegistrationBean.class,
 						() -> new FilterRegistrationBean<>(
-								new org.springframework.web.filter.CharacterEncodingFilter()))
+								new CharacterEncodingFilter()))
 				.run((context) -> assertThat(context).hasBean("inferredProxyFilter").hasBean("otherFilter"));
 		}
 
@@ -576,7 +577,7 @@ class InferredProxyAutoConfigurationTests {
 	 * Simulate environment variables: Spring Boot treats a property source named
 	 * {@code systemEnvironment} as the environment.
 	 */
-	private static <C extends ConfigurableApplicationContext> org.springframework.context.ApplicationContextInitializer<C> environmentVariables(
+	private static <C extends ConfigurableApplicationContext> ApplicationContextInitializer<C> environmentVariables(
 			Map<String, Object> variables) {
 		return (context) -> context.getEnvironment()
 			.getPropertySources()
