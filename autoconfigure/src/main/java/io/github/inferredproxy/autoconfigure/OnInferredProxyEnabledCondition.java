@@ -28,7 +28,11 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 		Environment environment = context.getEnvironment();
 		for (String name : new String[] { PROPERTY, DATADOG_PROPERTY }) {
 			String value = environment.getProperty(name);
-			if (value != null) {
+			// An empty value counts as not set: deployment templates often render an unset
+			// variable (DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED=) as an empty one, and that
+			// must not fail start-up. Spring's own property conditions do not fail on it
+			// either.
+			if (value != null && !value.isBlank()) {
 				boolean enabled = parse(name, value.strip());
 				return new ConditionOutcome(enabled, message.because(name + " is " + enabled));
 			}

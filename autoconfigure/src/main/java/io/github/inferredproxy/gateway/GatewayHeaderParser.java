@@ -125,7 +125,14 @@ public final class GatewayHeaderParser {
 		if (result.isEmpty() || result.indexOf('\t') >= 0) {
 			return null;
 		}
-		return (result.length() > MAX_VALUE_LENGTH) ? result.substring(0, MAX_VALUE_LENGTH) : result;
+		if (result.length() <= MAX_VALUE_LENGTH) {
+			return result;
+		}
+		// Never cut a surrogate pair in half: a lone surrogate is not valid Unicode, and
+		// exporters turn it into '?' or drop the attribute.
+		int end = Character.isHighSurrogate(result.charAt(MAX_VALUE_LENGTH - 1)) ? MAX_VALUE_LENGTH - 1
+				: MAX_VALUE_LENGTH;
+		return result.substring(0, end);
 	}
 
 	private static boolean hasControlCharacter(String value) {

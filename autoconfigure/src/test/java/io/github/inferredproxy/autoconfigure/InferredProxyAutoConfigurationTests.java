@@ -1,0 +1,639 @@
+package io.github.inferredproxy.autoconfigure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.GatewayRequest;
+import io.github.inferredproxy.gateway.GatewaySystem;
+import io.github.inferredproxy.gateway.HeaderLookup;
+import io.github.inferredproxy.observation.AttributeVocabulary;
+import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
+import io.github.inferredproxy.observation.InferredProxyContext;
+import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
+import io.github.inferredproxy.observation.InferredProxyObservationConvention;
+import io.github.inferredproxy.observation.InferredProxyObservations;
+import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
+import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
+import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
+import io.github.inferredproxy.servlet.InferredProxyFilter;
+import io.github.inferredproxy.testsupport.GatewayHeaders;
+import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
+import io.micrometer.tracing.handler.TracingObservationHandler;
+import io.micrometer.tracing.propagation.Propagator;
+import io.micrometer.tracing.test.simple.SimpleSpan;
+import io.micrometer.tracing.test.simple.SimpleTracer;
+import jakarta.servlet.DispatcherType;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.web.filter.CharacterEncodingFilter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link InferredProxyAutoConfiguration}.
+ */
+class InferredProxyAutoConfigurationTests {
+
+	private static final AutoConfigurations AUTO_CONFIGURATION = AutoConfigurations
+		.of(InferredProxyAutoConfiguration.class);
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AUTO_CONFIGURATION)
+		.withUserConfiguration(TracingConfiguration.class);
+
+	@Test
+	void registersTheCoreBeansWithTracing() {
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(InferredProxyProperties.class)
+			.hasSingleBean(InferredProxyObservations.class)
+			.hasSingleBean(DefaultInferredProxyObservationConvention.class)
+			.hasSingleBean(InferredProxyTracingObservationHandler.class));
+	}
+
+	@Test
+	void nonWebApplicationGetsNoWebBeans() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(FilterRegistrationBean.class)
+			.doesNotHaveBean(HttpHandlerDecoratorFactory.class)
+			.doesNotHaveBean("inferredProxyFilter")
+			.doesNotHaveBean("inferredProxyHttpHandlerDecoratorFactory"));
+	}
+
+	@Test
+	void backsOffWithoutMicrometerTracingOnTheClasspath() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Tracer.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(InferredProxyObservations.class)
+				.doesNotHaveBean(InferredProxyProperties.class));
+	}
+
+	@Test
+	void backsOffWithoutATracerBean() {
+		new ApplicationContextRunner().withConfiguration(AUTO_CONFIGURATION)
+			.withBean(ObservationRegistry.class, ObservationRegistry::create)
+			.withBean(Propagator.class, () -> Propagator.NOOP)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(InferredProxyObservations.class)
+				.doesNotHaveBean(InferredProxyTracingObservationHandler.class));
+	}
+
+	@Test
+	void backsOffWithoutAPropagatorBean() {
+		new ApplicationContextRunner().withConfiguration(AUTO_CONFIGURATION)
+			.withBean(ObservationRegistry.class, ObservationRegistry::create)
+			.withBean(Tracer.class, SimpleTracer::new)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(InferredProxyObservations.class)
+				.doesNotHaveBean(InferredProxyTracingObservationHandler.class));
+	}
+
+	@Test
+	void backsOffWithoutAnObservationRegistryBean() {
+		new ApplicationContextRunner().withConfiguration(AUTO_CONFIGURATION)
+			.withBean(Tracer.class, SimpleTracer::new)
+			.withBean(Propagator.class, () -> Propagator.NOOP)
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(InferredProxyObservations.class));
+	}
+
+	@Test
+	void disabledByProperty() {
+		this.contextRunner.withPropertyValues("inferred-proxy.enabled=false").run(InferredProxyAutoConfigurationTests::isOff);
+	}
+
+	@Test
+	void disabledByPropertyInAnyCaseWithBlanks() {
+		this.contextRunner.withPropertyValues("inferred-proxy.enabled= FALSE ").run(InferredProxyAutoConfigurationTests::isOff);
+	}
+
+	@Test
+	void enabledByExplicitProperty() {
+		this.contextRunner.withPropertyValues("inferred-proxy.enabled=true").run(InferredProxyAutoConfigurationTests::isOn);
+	}
+
+	@Test
+	void disabledByEnvironmentVariable() {
+		this.contextRunner.withInitializer(environmentVariables(Map.of("INFERRED_PROXY_ENABLED", "false")))
+			.run(InferredProxyAutoConfigurationTests::isOff);
+	}
+
+	@Test
+	void disabledByDatadogEnvironmentVariable() {
+		this.contextRunner
+			.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "false")))
+			.run(InferredProxyAutoConfigurationTests::isOff);
+	}
+
+	@Test
+	void enabledByDatadogEnvironmentVariable() {
+		this.contextRunner
+			.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "true")))
+			.run(InferredProxyAutoConfigurationTests::isOn);
+	}
+
+	@Test
+	void disabledByDatadogSystemProperty() {
+		this.contextRunner.withSystemProperties("dd.trace.inferred.proxy.services.enabled=false")
+			.run(InferredProxyAutoConfigurationTests::isOff);
+	}
+
+	@Test
+	void disabledByDatadogProperty() {
+		this.contextRunner.withPropertyValues("dd.trace.inferred.proxy.services.enabled=false")
+			.run(InferredProxyAutoConfigurationTests::isOff);
+	}
+
+	@Test
+	void explicitPropertyWinsOverDatadogProperty() {
+		this.contextRunner
+			.withPropertyValues("inferred-proxy.enabled=true", "dd.trace.inferred.proxy.services.enabled=false")
+			.run(InferredProxyAutoConfigurationTests::isOn);
+	}
+
+	@Test
+	void explicitPropertyWinsOverDatadogEnvironmentVariable() {
+		this.contextRunner
+			.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "false")))
+			.withPropertyValues("inferred-proxy.enabled=true")
+			.run(InferredProxyAutoConfigurationTests::isOn);
+	}
+
+	@Test
+	void explicitFalseWinsOverDatadogTrue() {
+		this.contextRunner
+			.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "true")))
+			.withPropertyValues("inferred-proxy.enabled=false")
+			.run(InferredProxyAutoConfigurationTests::isOff);
+	}
+
+	@Test
+	void emptyDatadogEnvironmentVariableCountsAsNotSet() {
+		// A deployment template often renders an unset variable as an empty one.
+		this.contextRunner.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "")))
+			.run(InferredProxyAutoConfigurationTests::isOn);
+	}
+
+	@Test
+	void emptyPropertyLetsTheDatadogAliasDecide() {
+		this.contextRunner
+			.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "false")))
+			.withPropertyValues("inferred-proxy.enabled=")
+			.run(InferredProxyAutoConfigurationTests::isOff);
+	}
+
+	@Test
+	void invalidValueFailsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("inferred-proxy.enabled=maybe")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("inferred-proxy.enabled")
+				.hasMessageContaining("maybe"));
+	}
+
+	@Test
+	void invalidDatadogValueFailsStartUpNamingTheProperty() {
+		this.contextRunner
+			.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "sometimes")))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("dd.trace.inferred.proxy.services.enabled"));
+	}
+
+	@Test
+	void propertiesBind() {
+		this.contextRunner
+			.withPropertyValues("inferred-proxy.max-age=30s", "inferred-proxy.clock-skew-tolerance=250ms",
+					"inferred-proxy.attribute-vocabulary=datadog", "inferred-proxy.record-user=true")
+			.run((context) -> {
+				InferredProxyProperties properties = context.getBean(InferredProxyProperties.class);
+				assertThat(properties.getMaxAge()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(properties.getClockSkewTolerance()).isEqualTo(Duration.ofMillis(250));
+				assertThat(properties.getAttributeVocabulary()).isEqualTo(AttributeVocabulary.DATADOG);
+				assertThat(properties.isRecordUser()).isTrue();
+			});
+	}
+
+	@Test
+	void propertiesBindFromEnvironmentVariables() {
+		this.contextRunner
+			.withInitializer(environmentVariables(Map.of("INFERRED_PROXY_MAX_AGE", "2m",
+					"INFERRED_PROXY_ATTRIBUTE_VOCABULARY", "OPENTELEMETRY")))
+			.run((context) -> {
+				InferredProxyProperties properties = context.getBean(InferredProxyProperties.class);
+				assertThat(properties.getMaxAge()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(properties.getAttributeVocabulary()).isEqualTo(AttributeVocabulary.OPENTELEMETRY);
+			});
+	}
+
+	@Test
+	void vocabularyPropertyConfiguresTheConvention() {
+		this.contextRunner.withPropertyValues("inferred-proxy.attribute-vocabulary=opentelemetry").run((context) -> {
+			InferredProxyObservationConvention convention = context.getBean(InferredProxyObservationConvention.class);
+			long now = System.currentTimeMillis();
+			InferredProxyContext gateway = new InferredProxyContext(new GatewayRequest(GatewaySystem.AWS_APIGATEWAY,
+					now, now, 0, "api.example.com", "GET", "/", null, null, null, null, null, null), (name) -> null,
+					System.nanoTime());
+			assertThat(convention.getHighCardinalityKeyValues(gateway)).extracting(KeyValue::getKey)
+				.contains("server.address")
+				.doesNotContain("component", "service.name");
+		});
+	}
+
+	@Test
+	void userConventionWins() {
+		this.contextRunner.withBean("myConvention", InferredProxyObservationConvention.class, () -> new InferredProxyObservationConvention() {
+
+			@Override
+			public String getName() {
+				return "my.gateway";
+			}
+
+		}).run((context) -> {
+			assertThat(context).hasSingleBean(InferredProxyObservationConvention.class)
+				.doesNotHaveBean(DefaultInferredProxyObservationConvention.class)
+				.hasBean("myConvention");
+			assertThat(context).hasSingleBean(InferredProxyObservations.class);
+		});
+	}
+
+	@Test
+	void userTracingHandlerWins() {
+		this.contextRunner
+			.withBean("myTracingHandler", InferredProxyTracingObservationHandler.class,
+					() -> new InferredProxyTracingObservationHandler(new SimpleTracer(), Propagator.NOOP))
+			.run((context) -> assertThat(context).hasSingleBean(InferredProxyTracingObservationHandler.class)
+				.hasBean("myTracingHandler"));
+	}
+
+	@Test
+	void userObservationsBeanWins() {
+		this.contextRunner
+			.withBean("myObservations", InferredProxyObservations.class,
+					() -> new InferredProxyObservations(ObservationRegistry.NOOP,
+							new GatewayHeaderParser(Duration.ofMinutes(1),
+									Duration.ZERO, false),
+							null, (reason) -> {
+							}))
+			.run((context) -> assertThat(context).hasSingleBean(InferredProxyObservations.class)
+				.hasBean("myObservations"));
+	}
+
+	@Test
+	void tracingHandlerComesBeforeBootsReceiverHandlerWhichStays() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
+					MicrometerTracingAutoConfiguration.class, InferredProxyAutoConfiguration.class))
+			.withUserConfiguration(TracingConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(InferredProxyTracingObservationHandler.class)
+					.hasSingleBean(PropagatingReceiverTracingObservationHandler.class);
+				List<Object> handlers = context.getBeanProvider(TracingObservationHandler.class)
+					.orderedStream()
+					.map(Object.class::cast)
+					.toList();
+				assertThat(handlers.get(0)).isInstanceOf(InferredProxyTracingObservationHandler.class);
+			});
+	}
+
+	@Nested
+	class Metrics {
+
+		@Test
+		void noMetricsBeansWithoutAMeterRegistry() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.run((context) -> assertThat(context).hasSingleBean(InferredProxyObservations.class)
+					.doesNotHaveBean(InferredProxyMeterObservationHandler.class)
+					.doesNotHaveBean(InferredProxyRejectionCounter.class));
+		}
+
+		@Test
+		void noMetricsBeansWithoutMicrometerCoreOnTheClasspath() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+				.run((context) -> assertThat(context).hasSingleBean(InferredProxyObservations.class)
+					.doesNotHaveBean(InferredProxyMeterObservationHandler.class)
+					.doesNotHaveBean(InferredProxyRejectionCounter.class));
+		}
+
+		@Test
+		void metricsBeansWithAMeterRegistry() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+				.run((context) -> assertThat(context).hasSingleBean(InferredProxyMeterObservationHandler.class)
+					.hasSingleBean(InferredProxyRejectionCounter.class));
+		}
+
+		@Test
+		void userMeterHandlerWins() {
+			SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withBean(SimpleMeterRegistry.class, () -> meterRegistry)
+				.withBean("myMeterHandler", InferredProxyMeterObservationHandler.class,
+						() -> new InferredProxyMeterObservationHandler(meterRegistry))
+				.run((context) -> assertThat(context).hasSingleBean(InferredProxyMeterObservationHandler.class)
+					.hasBean("myMeterHandler"));
+		}
+
+		@Test
+		void rejectionsAreCounted() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+				.run((context) -> {
+					Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis());
+					headers.put("x-dd-proxy", "kong");
+					assertThat(context.getBean(InferredProxyObservations.class).start(lookup(headers))).isNull();
+					assertThat(context.getBean(MeterRegistry.class)
+						.get("inferred.proxy.rejected")
+						.tag("reason", "unsupported-system")
+						.counter()
+						.count()).isEqualTo(1);
+				});
+		}
+
+	}
+
+	/**
+	 * With Spring Boot's observation, tracing and metrics auto-configurations, as in an
+	 * application.
+	 */
+	@Nested
+	class WithBootObservability {
+
+		private final ApplicationContextRunner runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
+					MicrometerTracingAutoConfiguration.class, MetricsAutoConfiguration.class,
+					InferredProxyAutoConfiguration.class))
+			.withUserConfiguration(TracingConfiguration.class)
+			.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new);
+
+		@Test
+		void gatewayRequestIsTracedAndTimed() {
+			this.runner.run((context) -> {
+				long gatewayTime = System.currentTimeMillis() - 300;
+				Observation observation = context.getBean(InferredProxyObservations.class)
+					.start(lookup(GatewayHeaders.restApi(gatewayTime)));
+				assertThat(observation).isNotNull();
+				InferredProxyObservations.stop(observation, 200, null, false);
+				SimpleSpan span = context.getBean(SimpleTracer.class).onlySpan();
+				assertThat(span.getName()).isEqualTo("aws.apigateway");
+				assertThat(span.getStartTimestamp().toEpochMilli()).isEqualTo(gatewayTime);
+				MeterRegistry meterRegistry = context.getBean(MeterRegistry.class);
+				assertThat(meterRegistry.get("inferred.proxy.requests").timer().getId().getTags())
+					.extracting(Tag::getKey)
+					.containsExactlyInAnyOrder("system", "stage", "method", "route", "status", "outcome");
+				assertThat(meterRegistry.get("inferred.proxy.transit").timer().count()).isEqualTo(1);
+				// Boot's default meter handler did not also time it.
+				assertThat(meterRegistry.find("inferred.proxy.requests.active").meters()).isEmpty();
+			});
+		}
+
+		@Test
+		void switchedOffByBootsObservationProperty() {
+			this.runner.withPropertyValues("management.observations.enable.inferred.proxy=false").run((context) -> {
+				Observation observation = context.getBean(InferredProxyObservations.class)
+					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
+				assertThat(observation).isNull();
+				assertThat(context.getBean(SimpleTracer.class).getSpans()).isEmpty();
+				assertThat(context.getBean(MeterRegistry.class).find("inferred.proxy.requests").meters()).isEmpty();
+				assertThat(context.getBean(MeterRegistry.class).find("inferred.proxy.rejected").counters())
+					.allSatisfy((counter) -> assertThat(counter.count()).isZero());
+			});
+		}
+
+		@Test
+		void maxAgePropertyConfiguresTheParser() {
+			this.runner.withPropertyValues("inferred-proxy.max-age=30s").run((context) -> {
+				InferredProxyObservations observations = context.getBean(InferredProxyObservations.class);
+				long now = System.currentTimeMillis();
+				assertThat(observations.start(lookup(GatewayHeaders.restApi(now - 40_000)))).isNull();
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("inferred.proxy.rejected")
+					.tag("reason", "request-time-too-old")
+					.counter()
+					.count()).isEqualTo(1);
+			});
+		}
+
+		@Test
+		void recordUserPropertyConfiguresTheParser() {
+			this.runner.withPropertyValues("inferred-proxy.record-user=true").run((context) -> {
+				Observation observation = context.getBean(InferredProxyObservations.class)
+					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
+				InferredProxyObservations.stop(observation, 200, null, false);
+				assertThat(context.getBean(SimpleTracer.class).onlySpan().getTags()).containsEntry("aws_user",
+						"arn:aws:iam::123456789012:user/alice");
+			});
+		}
+
+	}
+
+	@Nested
+	class Servlet {
+
+		private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+			.withConfiguration(AUTO_CONFIGURATION)
+			.withUserConfiguration(TracingConfiguration.class);
+
+		@Test
+		void registersTheFilterOutsideSpringsObservationFilterForRequestAndAsyncDispatches() {
+			this.runner.run((context) -> {
+				assertThat(context).hasSingleBean(FilterRegistrationBean.class)
+					.doesNotHaveBean(HttpHandlerDecoratorFactory.class);
+				FilterRegistrationBean<?> registration = context.getBean(FilterRegistrationBean.class);
+				assertThat(registration.getFilter()).isInstanceOf(InferredProxyFilter.class);
+				assertThat(registration.getOrder()).isEqualTo(Ordered.HIGHEST_PRECEDENCE);
+				assertThat(registration.determineDispatcherTypes()).containsExactlyInAnyOrder(DispatcherType.REQUEST,
+						DispatcherType.ASYNC);
+			});
+		}
+
+		@Test
+		void userFilterRegistrationWins() {
+			this.runner.withUserConfiguration(UserFilterRegistrationConfiguration.class)
+				.run((context) -> assertThat(context).hasSingleBean(FilterRegistrationBean.class)
+					.hasBean("myFilterRegistration")
+					.doesNotHaveBean("inferredProxyFilter"));
+		}
+
+		@Test
+		void unrelatedFilterRegistrationDoesNotMakeItBackOff() {
+			this.runner
+				.withBean("otherFilter", FilterRegistrationBean.class,
+						() -> new FilterRegistrationBean<>(
+								new CharacterEncodingFilter()))
+				.run((context) -> assertThat(context).hasBean("inferredProxyFilter").hasBean("otherFilter"));
+		}
+
+		@Test
+		void noFilterWhenDisabled() {
+			this.runner.withPropertyValues("inferred-proxy.enabled=false")
+				.run((context) -> assertThat(context).doesNotHaveBean(FilterRegistrationBean.class));
+		}
+
+		@Test
+		void noFilterWithoutTracing() {
+			this.runner.withClassLoader(new FilteredClassLoader(Tracer.class))
+				.run((context) -> assertThat(context).doesNotHaveBean(FilterRegistrationBean.class));
+		}
+
+	}
+
+	@Nested
+	class Reactive {
+
+		private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AUTO_CONFIGURATION)
+			.withUserConfiguration(TracingConfiguration.class);
+
+		@Test
+		void registersTheHttpHandlerDecoratorFactory() {
+			this.runner.run((context) -> {
+				assertThat(context).hasSingleBean(HttpHandlerDecoratorFactory.class)
+					.hasBean("inferredProxyHttpHandlerDecoratorFactory")
+					.doesNotHaveBean(FilterRegistrationBean.class);
+				HttpHandler handler = (request, response) -> Mono.empty();
+				assertThat(context.getBean(HttpHandlerDecoratorFactory.class).apply(handler))
+					.isInstanceOf(InferredProxyHttpHandlerDecorator.class);
+			});
+		}
+
+		@Test
+		void decoratorFactoryIsTheOutermost() {
+			this.runner
+				.withBean("otherDecorator", HttpHandlerDecoratorFactory.class, () -> (handler) -> handler)
+				.run((context) -> {
+					List<HttpHandlerDecoratorFactory> factories = context
+						.getBeanProvider(HttpHandlerDecoratorFactory.class)
+						.orderedStream()
+						.toList();
+					assertThat(factories).hasSize(2);
+					assertThat(factories.get(0)).isSameAs(context.getBean("inferredProxyHttpHandlerDecoratorFactory"));
+				});
+		}
+
+		@Test
+		void userDecoratorFactoryWithTheSameNameWins() {
+			HttpHandlerDecoratorFactory mine = (handler) -> handler;
+			this.runner.withBean("inferredProxyHttpHandlerDecoratorFactory", HttpHandlerDecoratorFactory.class, () -> mine)
+				.run((context) -> assertThat(context.getBean(HttpHandlerDecoratorFactory.class)).isSameAs(mine));
+		}
+
+		@Test
+		void noDecoratorWhenDisabledByTheDatadogAlias() {
+			this.runner
+				.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "false")))
+				.run((context) -> assertThat(context).doesNotHaveBean(HttpHandlerDecoratorFactory.class));
+		}
+
+	}
+
+	private static void isOn(AssertableApplicationContext context) {
+		assertThat(context).hasNotFailed()
+			.hasSingleBean(InferredProxyObservations.class)
+			.hasSingleBean(InferredProxyTracingObservationHandler.class);
+	}
+
+	private static void isOff(AssertableApplicationContext context) {
+		assertThat(context).hasNotFailed()
+			.doesNotHaveBean(InferredProxyObservations.class)
+			.doesNotHaveBean(InferredProxyTracingObservationHandler.class)
+			.doesNotHaveBean(InferredProxyObservationConvention.class)
+			.doesNotHaveBean(InferredProxyProperties.class);
+	}
+
+	/**
+	 * Simulate environment variables: Spring Boot treats a property source named
+	 * {@code systemEnvironment} as the environment.
+	 */
+	private static <C extends ConfigurableApplicationContext> ApplicationContextInitializer<C> environmentVariables(
+			Map<String, Object> variables) {
+		return (context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource("systemEnvironment", variables));
+	}
+
+	private static HeaderLookup lookup(Map<String, String> headers) {
+		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		caseInsensitive.putAll(headers);
+		return caseInsensitive::get;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TracingConfiguration {
+
+		@Bean
+		ObservationRegistry observationRegistry() {
+			return ObservationRegistry.create();
+		}
+
+		@Bean
+		SimpleTracer tracer() {
+			return new SimpleTracer();
+		}
+
+		@Bean
+		Propagator propagator(SimpleTracer tracer) {
+			return new Propagator() {
+
+				@Override
+				public List<String> fields() {
+					return List.of();
+				}
+
+				@Override
+				public <C> void inject(TraceContext context, C carrier, Setter<C> setter) {
+				}
+
+				@Override
+				public <C> Span.Builder extract(C carrier, Getter<C> getter) {
+					return tracer.spanBuilder();
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserFilterRegistrationConfiguration {
+
+		@Bean
+		FilterRegistrationBean<InferredProxyFilter> myFilterRegistration(InferredProxyObservations observations) {
+			return new FilterRegistrationBean<>(new InferredProxyFilter(observations));
+		}
+
+	}
+
+}

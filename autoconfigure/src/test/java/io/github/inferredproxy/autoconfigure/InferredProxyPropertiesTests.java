@@ -1,0 +1,79 @@
+package io.github.inferredproxy.autoconfigure;
+
+import java.beans.Introspector;
+import java.beans.PropertyDescriptor;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import io.github.inferredproxy.observation.AttributeVocabulary;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.json.JsonParserFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link InferredProxyProperties} and the configuration metadata generated
+ * from it.
+ */
+class InferredProxyPropertiesTests {
+
+	@Test
+	void defaultsAreSafe() {
+		InferredProxyProperties properties = new InferredProxyProperties();
+		assertThat(properties.isEnabled()).isTrue();
+		assertThat(properties.getMaxAge()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(properties.getClockSkewTolerance()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(properties.getAttributeVocabulary()).isEqualTo(AttributeVocabulary.BOTH);
+		assertThat(properties.isRecordUser()).isFalse();
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void everyPropertyIsInTheMetadataWithADescription() throws Exception {
+		Map<String, Object> metadata = readMetadata();
+		List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
+		List<String> expected = Arrays.stream(Introspector.getBeanInfo(InferredProxyProperties.class, Object.class)
+			.getPropertyDescriptors())
+			.filter((descriptor) -> descriptor.getWriteMethod() != null)
+			.map(PropertyDescriptor::getName)
+			.map((name) -> "inferred-proxy." + name.replaceAll("([A-Z])", "-$1").toLowerCase())
+			.toList();
+		assertThat(expected).contains("inferred-proxy.enabled", "inferred-proxy.max-age",
+				"inferred-proxy.clock-skew-tolerance", "inferred-proxy.attribute-vocabulary",
+				"inferred-proxy.record-user");
+		assertThat(properties).extracting((property) -> property.get("name"))
+			.containsExactlyInAnyOrderElementsOf(expected);
+		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
+			.as("description of %s", property.get("name"))
+			.isNotBlank());
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void metadataHasTheDefaults() throws Exception {
+		List<Map<String, Object>> properties = (List<Map<String, Object>>) readMetadata().get("properties");
+		Map<Object, Object> defaults = new java.util.HashMap<>();
+		properties.forEach((property) -> defaults.put(property.get("name"), property.get("defaultValue")));
+		assertThat(defaults).containsEntry("inferred-proxy.enabled", true)
+			.containsEntry("inferred-proxy.max-age", "5m")
+			.containsEntry("inferred-proxy.clock-skew-tolerance", "5s")
+			.containsEntry("inferred-proxy.attribute-vocabulary", "both")
+			.containsEntry("inferred-proxy.record-user", false);
+	}
+
+	private static Map<String, Object> readMetadata() throws Exception {
+		// The metadata of this module, not of a dependency: next to the compiled class.
+		URL classes = InferredProxyProperties.class.getProtectionDomain().getCodeSource().getLocation();
+		URL metadata = classes.toURI().resolve("META-INF/spring-configuration-metadata.json").toURL();
+		try (InputStream in = metadata.openStream()) {
+			return JsonParserFactory.getJsonParser().parseMap(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+		}
+	}
+
+}

@@ -1,0 +1,432 @@
+package io.github.inferredproxy.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.github.inferredproxy.testsupport.GatewayHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link GatewayHeaderParser}.
+ */
+class GatewayHeaderParserTests {
+
+	private static final long NOW = 1_700_000_000_000L;
+
+	private final GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
+			false);
+
+	@Test
+	void requestWithoutSystemHeaderIsNotAGatewayRequestAndNotARejection() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.remove("x-dd-proxy");
+		assertThat(this.parser.parse(lookup(headers), NOW)).isNull();
+	}
+
+	@Test
+	void requestWithNoHeadersAtAllIsNotAGatewayRequest() {
+		assertThat(this.parser.parse((name) -> null, NOW)).isNull();
+	}
+
+	@Test
+	void fullRestApiHeadersGiveAGatewayRequest() {
+		GatewayRequest request = parseOk(GatewayHeaders.restApi(NOW - 250));
+		assertThat(request.system()).isEqualTo(GatewaySystem.AWS_APIGATEWAY);
+		assertThat(request.startEpochMillis()).isEqualTo(NOW - 250);
+		assertThat(request.receivedEpochMillis()).isEqualTo(NOW);
+		assertThat(request.transitMillis()).isEqualTo(250);
+		assertThat(request.clockSkewMillis()).isZero();
+		assertThat(request.domain()).isEqualTo("api.example.com");
+		assertThat(request.method()).isEqualTo("GET");
+		assertThat(request.path()).isEqualTo("/prod/orders/42");
+		assertThat(request.stage()).isEqualTo("prod");
+		assertThat(request.resourcePath()).isEqualTo("/orders/{id}");
+		assertThat(request.accountId()).isEqualTo("123456789012");
+		assertThat(request.apiId()).isEqualTo("a1b2c3d4e5");
+		assertThat(request.region()).isEqualTo("eu-west-3");
+		assertThat(request.arn()).isEqualTo("arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5");
+	}
+
+	@Test
+	void onlySystemAndTimeAreRequired() {
+		GatewayRequest request = parseOk(Map.of("x-dd-proxy", "aws-httpapi", "x-dd-proxy-request-time-ms",
+				Long.toString(NOW - 10)));
+		assertThat(request.system()).isEqualTo(GatewaySystem.AWS_HTTPAPI);
+		assertThat(request.domain()).isNull();
+		assertThat(request.method()).isNull();
+		assertThat(request.path()).isNull();
+		assertThat(request.stage()).isNull();
+		assertThat(request.resourcePath()).isNull();
+		assertThat(request.accountId()).isNull();
+		assertThat(request.apiId()).isNull();
+		assertThat(request.region()).isNull();
+		assertThat(request.user()).isNull();
+		assertThat(request.arn()).isNull();
+	}
+
+	@Test
+	void headerNamesAreMatchedIgnoringCaseThroughTheLookup() {
+		Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		headers.put("X-DD-Proxy", "aws-apigateway");
+		headers.put("X-Dd-Proxy-Request-Time-Ms", Long.toString(NOW - 1));
+		headers.put("X-DD-PROXY-STAGE", "prod");
+		GatewayRequest request = parseOk(headers);
+		assertThat(request.stage()).isEqualTo("prod");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "AWS-ApiGateway", "aws-apigateway", "AWS-APIGATEWAY", "'aws-apigateway'",
+			"  aws-apigateway ", " 'aws-apigateway' ", "\taws-apigateway\t", "' aws-apigateway '" })
+	void systemValueIsMatchedIgnoringCaseQuotesAndBlanks(String value) {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy", value);
+		assertThat(parseOk(headers).system()).isEqualTo(GatewaySystem.AWS_APIGATEWAY);
+	}
+
+	@Test
+	void httpApiAndAzureSystemsAreSupported() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy", "  aws-httpapi ");
+		assertThat(parseOk(headers).system()).isEqualTo(GatewaySystem.AWS_HTTPAPI);
+		headers.put("x-dd-proxy", "Azure-APIM");
+		assertThat(parseOk(headers).system()).isEqualTo(GatewaySystem.AZURE_APIM);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "   ", "''", "' '", "aws", "aws-apigateway-v2", "aws.apigateway", "gcp-apigateway",
+			"aws-apigateway,aws-httpapi", "\"aws-apigateway\"", "aws\tapigateway" })
+	void unsupportedOrBlankSystemIsRejected(String value) {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy", value);
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
+	}
+
+	@Test
+	void firstValueOfARepeatedHeaderCounts() {
+		Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		headers.put("x-dd-proxy", List.of("aws-httpapi", "aws-apigateway"));
+		headers.put("x-dd-proxy-request-time-ms", List.of(Long.toString(NOW - 100), Long.toString(NOW - 200)));
+		headers.put("x-dd-proxy-stage", List.of("prod", "dev"));
+		HeaderLookup lookup = (name) -> {
+			List<String> values = headers.get(name);
+			return (values != null) ? values.get(0) : null;
+		};
+		GatewayRequest request = (GatewayRequest) this.parser.parse(lookup, NOW);
+		assertThat(request.system()).isEqualTo(GatewaySystem.AWS_HTTPAPI);
+		assertThat(request.startEpochMillis()).isEqualTo(NOW - 100);
+		assertThat(request.stage()).isEqualTo("prod");
+	}
+
+	@Test
+	void missingRequestTimeIsRejectedAndNeverStartsNow() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.remove("x-dd-proxy-request-time-ms");
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "  ", "''" })
+	void blankRequestTimeIsRejectedAsMissing(String value) {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", value);
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
+	}
+
+	@Test
+	void requestTimeMayBeQuotedAndPadded() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", " '" + (NOW - 42) + "' ");
+		assertThat(parseOk(headers).startEpochMillis()).isEqualTo(NOW - 42);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "abc", "1699999999999x", "0x1A", "+1699999999999", "-1699999999999", "1699999999999.0",
+			"1699999999.999", "1.699999999999E12", "1699 999999999", "16999_99999999", "NaN",
+			// 20 digits
+			"00001699999999999000",
+			// 19 digits, more than Long.MAX_VALUE
+			"9999999999999999999", "9223372036854775808",
+			// Arabic-Indic and full-width digits, which Long.parseLong accepts
+			"\u0661\u0666\u0669\u0669\u0669\u0669\u0669\u0669\u0669\u0669\u0669\u0669\u0669",
+			"\uff11\uff16\uff19\uff19\uff19\uff19\uff19\uff19\uff19\uff19\uff19\uff19\uff19" })
+	void requestTimeThatIsNotOneToNineteenAsciiDigitsIsRejectedAsMalformed(String value) {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", value);
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
+	}
+
+	@Test
+	void nineteenDigitsWithLeadingZerosAreAccepted() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", String.format("%019d", NOW - 7));
+		assertThat(parseOk(headers).startEpochMillis()).isEqualTo(NOW - 7);
+	}
+
+	@Test
+	void longMaxValueIsParsedAndRejectedAsInTheFuture() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", Long.toString(Long.MAX_VALUE));
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "0", "1", "0000000000000000000" })
+	void epochIsRejectedAsTooOld(String value) {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", value);
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+	}
+
+	@Test
+	void timeInSecondsInsteadOfMillisecondsIsRejectedAsTooOld() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW / 1000));
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+	}
+
+	@Test
+	void timeExactlyMaxAgeOldIsAcceptedAndOneMillisecondMoreIsRejected() {
+		long maxAge = Duration.ofMinutes(5).toMillis();
+		assertThat(parseOk(GatewayHeaders.restApi(NOW - maxAge)).transitMillis()).isEqualTo(maxAge);
+		assertThat(this.parser.parse(lookup(GatewayHeaders.restApi(NOW - maxAge - 1)), NOW))
+			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+	}
+
+	@Test
+	void maxAgeIsConfigurable() {
+		GatewayHeaderParser strict = new GatewayHeaderParser(Duration.ofSeconds(30), Duration.ofSeconds(5), false);
+		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_000)), NOW)).isInstanceOf(GatewayRequest.class);
+		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_001)), NOW))
+			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+	}
+
+	@Test
+	void timeEqualToReceiptHasNoTransitAndNoSkew() {
+		GatewayRequest request = parseOk(GatewayHeaders.restApi(NOW));
+		assertThat(request.startEpochMillis()).isEqualTo(NOW);
+		assertThat(request.transitMillis()).isZero();
+		assertThat(request.clockSkewMillis()).isZero();
+	}
+
+	@Test
+	void timeSlightlyInTheFutureIsClampedToReceiptAndSkewIsRecorded() {
+		GatewayRequest request = parseOk(GatewayHeaders.restApi(NOW + 1_234));
+		assertThat(request.startEpochMillis()).isEqualTo(NOW);
+		assertThat(request.clockSkewMillis()).isEqualTo(1_234);
+		assertThat(request.transitMillis()).isZero();
+	}
+
+	@Test
+	void timeExactlyAtSkewToleranceIsClampedAndOneMillisecondMoreIsRejected() {
+		GatewayRequest request = parseOk(GatewayHeaders.restApi(NOW + 5_000));
+		assertThat(request.startEpochMillis()).isEqualTo(NOW);
+		assertThat(request.clockSkewMillis()).isEqualTo(5_000);
+		assertThat(this.parser.parse(lookup(GatewayHeaders.restApi(NOW + 5_001)), NOW))
+			.isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
+	}
+
+	@Test
+	void clockSkewToleranceIsConfigurable() {
+		GatewayHeaderParser noSkew = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ZERO, false);
+		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW + 1)), NOW))
+			.isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
+		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW)), NOW)).isInstanceOf(GatewayRequest.class);
+	}
+
+	@Test
+	void transitIsNeverNegative() {
+		for (long offset : new long[] { -300_000, -1, 0, 1, 4_999, 5_000 }) {
+			GatewayRequest request = parseOk(GatewayHeaders.restApi(NOW + offset));
+			assertThat(request.transitMillis()).as("offset %d", offset).isNotNegative();
+			assertThat(request.startEpochMillis()).as("offset %d", offset).isLessThanOrEqualTo(NOW);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "aws-apigateway\r\nx-evil: 1", "aws-apigateway\u0000", "\u001baws-apigateway",
+			"aws-apigateway\u007f", "aws-apigateway\u0085" })
+	void controlCharacterInSystemIsRejectedAsInvalid(String value) {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy", value);
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.INVALID_HEADER);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "\n", "\u0000", "\u009b" })
+	void controlCharacterInRequestTimeIsRejectedAsInvalid(String controlCharacter) {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", (NOW - 100) + controlCharacter);
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.INVALID_HEADER);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "x-dd-proxy-domain-name", "x-dd-proxy-httpmethod", "x-dd-proxy-path", "x-dd-proxy-stage",
+			"x-dd-proxy-resource-path", "x-dd-proxy-account-id", "x-dd-proxy-api-id", "x-dd-proxy-region",
+			"x-dd-proxy-user" })
+	void controlCharacterInOptionalHeaderDropsOnlyThatValue(String name) {
+		GatewayHeaderParser recordingUser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
+				true);
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put(name, "value\r\nSet-Cookie: x=1");
+		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(headers), NOW);
+		assertThat(request).isNotNull();
+		List<String> values = optionalValues(request);
+		assertThat(values).containsOnlyOnce((String) null);
+		assertThat(values).noneMatch((value) -> value != null && value.contains("Set-Cookie"));
+	}
+
+	@Test
+	void blankOrEmptyQuotedOptionalHeadersAreDropped() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy-stage", "   ");
+		headers.put("x-dd-proxy-region", "''");
+		headers.put("x-dd-proxy-api-id", "");
+		GatewayRequest request = parseOk(headers);
+		assertThat(request.stage()).isNull();
+		assertThat(request.region()).isNull();
+		assertThat(request.apiId()).isNull();
+		assertThat(request.arn()).isNull();
+		assertThat(request.domain()).isEqualTo("api.example.com");
+	}
+
+	@Test
+	void optionalValuesAreTrimmedAndUnquotedOnce() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy-region", " 'eu-west-3' ");
+		headers.put("x-dd-proxy-stage", "''prod''");
+		GatewayRequest request = parseOk(headers);
+		assertThat(request.region()).isEqualTo("eu-west-3");
+		assertThat(request.stage()).isEqualTo("'prod'");
+	}
+
+	@Test
+	void singleQuoteAloneIsKept() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy-stage", "'");
+		assertThat(parseOk(headers).stage()).isEqualTo("'");
+	}
+
+	@Test
+	void overLongValuesAreCutToMaxLength() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		String longPath = "/" + "a".repeat(5000);
+		headers.put("x-dd-proxy-path", longPath);
+		headers.put("x-dd-proxy-domain-name", "d".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH));
+		headers.put("x-dd-proxy-stage", "s".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH + 1));
+		GatewayRequest request = parseOk(headers);
+		assertThat(request.path()).hasSize(2048).isEqualTo(longPath.substring(0, 2048));
+		assertThat(request.domain()).hasSize(2048);
+		assertThat(request.stage()).hasSize(2048);
+	}
+
+	@Test
+	void cutNeverSplitsASurrogatePair() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		// U+1F600 is two chars; its high surrogate is the 2048th char.
+		headers.put("x-dd-proxy-path", "/" + "a".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH - 2) + "\uD83D\uDE00b");
+		String path = parseOk(headers).path();
+		assertThat(path).hasSizeLessThanOrEqualTo(GatewayHeaderParser.MAX_VALUE_LENGTH);
+		assertThat(Character.isHighSurrogate(path.charAt(path.length() - 1))).isFalse();
+		assertThat(path).isEqualTo("/" + "a".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH - 2));
+	}
+
+	@Test
+	void cutKeepsASurrogatePairThatFitsWhole() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		String fits = "/" + "a".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH - 3) + "\uD83D\uDE00";
+		headers.put("x-dd-proxy-path", fits + "tail");
+		assertThat(parseOk(headers).path()).isEqualTo(fits);
+	}
+
+	@Test
+	void lengthIsCountedAfterTrimmingAndUnquoting() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		String value = "v".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH);
+		headers.put("x-dd-proxy-stage", "   '" + value + "'   ");
+		assertThat(parseOk(headers).stage()).isEqualTo(value);
+	}
+
+	@Test
+	void overLongSystemValueIsUnsupported() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy", "aws-apigateway" + " x".repeat(3000));
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
+	}
+
+	@Test
+	void overLongRequestTimeIsMalformed() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy-request-time-ms", "1".repeat(5000));
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
+	}
+
+	@Test
+	void userIsIgnoredByDefault() {
+		assertThat(parseOk(GatewayHeaders.restApi(NOW - 100)).user()).isNull();
+	}
+
+	@Test
+	void userIsKeptWhenRecordingIsEnabled() {
+		GatewayHeaderParser recordingUser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
+				true);
+		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(GatewayHeaders.restApi(NOW - 100)), NOW);
+		assertThat(request.user()).isEqualTo("arn:aws:iam::123456789012:user/alice");
+	}
+
+	@Test
+	void userHeaderIsNotEvenReadByDefault() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		List<String> read = new ArrayList<>();
+		this.parser.parse((name) -> {
+			read.add(name);
+			return headers.get(name);
+		}, NOW);
+		assertThat(read).contains("x-dd-proxy", "x-dd-proxy-request-time-ms").doesNotContain("x-dd-proxy-user");
+	}
+
+	@Test
+	void rejectedRequestReadsNoOptionalHeaders() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy", "unknown");
+		List<String> read = new ArrayList<>();
+		this.parser.parse((name) -> {
+			read.add(name);
+			return headers.get(name);
+		}, NOW);
+		assertThat(read).containsExactly("x-dd-proxy");
+	}
+
+	private GatewayRequest parseOk(Map<String, String> headers) {
+		GatewayHeaderParser.Result result = this.parser.parse(lookup(headers), NOW);
+		assertThat(result).isInstanceOf(GatewayRequest.class);
+		return (GatewayRequest) result;
+	}
+
+	private static HeaderLookup lookup(Map<String, String> headers) {
+		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		caseInsensitive.putAll(headers);
+		return caseInsensitive::get;
+	}
+
+	private static List<String> optionalValues(GatewayRequest request) {
+		List<String> values = new ArrayList<>();
+		values.add(request.domain());
+		values.add(request.method());
+		values.add(request.path());
+		values.add(request.stage());
+		values.add(request.resourcePath());
+		values.add(request.accountId());
+		values.add(request.apiId());
+		values.add(request.region());
+		values.add(request.user());
+		return values;
+	}
+
+}

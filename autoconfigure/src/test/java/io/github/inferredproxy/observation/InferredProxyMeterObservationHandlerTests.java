@@ -1,0 +1,183 @@
+package io.github.inferredproxy.observation;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.github.inferredproxy.gateway.GatewayRequest;
+import io.github.inferredproxy.gateway.GatewaySystem;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.transport.ReceiverContext;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link InferredProxyMeterObservationHandler}.
+ */
+class InferredProxyMeterObservationHandlerTests {
+
+	private final SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
+
+	private final InferredProxyMeterObservationHandler handler = new InferredProxyMeterObservationHandler(
+			this.meterRegistry);
+
+	private final TestObservationRegistry registry = TestObservationRegistry.create();
+
+	InferredProxyMeterObservationHandlerTests() {
+		// Boot's grouping: the meter handlers in one first-matching group, ours first.
+		this.registry.observationConfig()
+			.observationHandler(new FirstMatchingCompositeObservationHandler(this.handler,
+					new DefaultMeterObservationHandler(this.meterRegistry)));
+	}
+
+	@Test
+	void requestTimerIsMeasuredFromTheGatewayTime() {
+		long now = System.currentTimeMillis();
+		Observation observation = start(restApi(now - 1_500, now));
+		InferredProxyObservations.stop(observation, 200, null, false);
+		Timer timer = this.meterRegistry.get("inferred.proxy.requests").timer();
+		assertThat(timer.count()).isEqualTo(1);
+		// The observation itself lasted a few microseconds.
+		assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(1_500).isLessThan(60_000);
+	}
+
+	@Test
+	void transitTimerIsTheTimeFromTheGatewayToTheApplication() {
+		long now = System.currentTimeMillis();
+		Observation observation = start(restApi(now - 1_500, now));
+		InferredProxyObservations.stop(observation, 200, null, false);
+		Timer transit = this.meterRegistry.get("inferred.proxy.transit").timer();
+		assertThat(transit.count()).isEqualTo(1);
+		assertThat(transit.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1_500);
+	}
+
+	@Test
+	void clampedRequestHasNoTransit() {
+		long now = System.currentTimeMillis();
+		GatewayRequest skewed = new GatewayRequest(GatewaySystem.AWS_APIGATEWAY, now, now, 2_000, null, null, null,
+				null, null, null, null, null, null);
+		InferredProxyObservations.stop(start(skewed), 200, null, false);
+		assertThat(this.meterRegistry.get("inferred.proxy.transit").timer().totalTime(TimeUnit.NANOSECONDS)).isZero();
+		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().totalTime(TimeUnit.MILLISECONDS))
+			.isLessThan(2_000);
+	}
+
+	@Test
+	void timersAreTaggedWithTheLowCardinalityKeys() {
+		long now = System.currentTimeMillis();
+		InferredProxyObservations.stop(start(restApi(now - 10, now)), 503, null, false);
+		for (String name : List.of("inferred.proxy.requests", "inferred.proxy.transit")) {
+			Timer timer = this.meterRegistry.get(name)
+				.tag("system", "aws-apigateway")
+				.tag("stage", "prod")
+				.tag("method", "GET")
+				.tag("route", "/users/{id}")
+				.tag("status", "503")
+				.tag("outcome", "SERVER_ERROR")
+				.timer();
+			assertThat(timer.count()).as(name).isEqualTo(1);
+			assertThat(timer.getId().getTags()).as(name).hasSize(6);
+		}
+	}
+
+	@Test
+	void everySampleHasTheSameTagKeys() {
+		long now = System.currentTimeMillis();
+		InferredProxyObservations.stop(start(restApi(now - 10, now)), 200, null, false);
+		InferredProxyObservations.stop(start(minimal(GatewaySystem.AZURE_APIM, now)), null, null, true);
+		InferredProxyObservations.stop(start(restApi(now - 10, now)), 500, new IllegalStateException("boom"), false);
+		GatewayRequest weird = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 5, now, 0, "d", "PROPFIND",
+				"/raw/42", null, null, null, null, null, null);
+		InferredProxyObservations.stop(start(weird), 404, null, false);
+		for (String name : List.of("inferred.proxy.requests", "inferred.proxy.transit")) {
+			Collection<Meter> meters = this.meterRegistry.find(name).meters();
+			assertThat(meters).as(name).hasSize(4);
+			assertThat(meters).as(name)
+				.allSatisfy((meter) -> assertThat(tagKeys(meter)).containsExactlyInAnyOrder("system", "stage",
+						"method", "route", "status", "outcome"));
+		}
+		assertThat(this.meterRegistry.get("inferred.proxy.requests").tag("system", "azure-apim").timer().getId().getTags())
+			.contains(Tag.of("stage", "UNKNOWN"), Tag.of("method", "UNKNOWN"), Tag.of("route", "UNKNOWN"),
+					Tag.of("status", "UNKNOWN"), Tag.of("outcome", "UNKNOWN"));
+	}
+
+	@Test
+	void routeTagIsNeverTheRawPath() {
+		long now = System.currentTimeMillis();
+		GatewayRequest noTemplate = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 5, now, 0, "d", "GET",
+				"/users/42", "$default", null, null, null, null, null);
+		InferredProxyObservations.stop(start(noTemplate), 200, null, false);
+		Timer timer = this.meterRegistry.get("inferred.proxy.requests").timer();
+		assertThat(timer.getId().getTag("route")).isEqualTo("UNKNOWN");
+		assertThat(timer.getId().getTags()).extracting(Tag::getValue).doesNotContain("/users/42");
+	}
+
+	@Test
+	void replacesBootsDefaultMeterHandlingForTheGatewayObservation() {
+		long now = System.currentTimeMillis();
+		InferredProxyObservations.stop(start(restApi(now - 10, now)), 200, null, false);
+		assertThat(this.meterRegistry.find("inferred.proxy.requests.active").meters()).isEmpty();
+		assertThat(this.meterRegistry.find("inferred.proxy.requests").meters()).hasSize(1);
+		assertThat(tagKeys(this.meterRegistry.get("inferred.proxy.requests").meter())).doesNotContain("error",
+				"exception");
+	}
+
+	@Test
+	void aSecondStopRecordsNothing() {
+		long now = System.currentTimeMillis();
+		Observation observation = start(restApi(now - 10, now));
+		InferredProxyObservations.stop(observation, 200, null, false);
+		InferredProxyObservations.stop(observation, 500, null, false);
+		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().count()).isEqualTo(1);
+		assertThat(this.meterRegistry.find("inferred.proxy.requests").tag("status", "500").meters()).isEmpty();
+	}
+
+	@Test
+	void supportsOnlyGatewayContexts() {
+		long now = System.currentTimeMillis();
+		assertThat(this.handler.supportsContext(context(restApi(now, now)))).isTrue();
+		assertThat(this.handler.supportsContext(new Observation.Context())).isFalse();
+		assertThat(this.handler.supportsContext(new ReceiverContext<Object>((carrier, key) -> null))).isFalse();
+	}
+
+	@Test
+	void otherObservationsAreLeftToBootsDefaultHandler() {
+		Observation.start("other", this.registry).stop();
+		assertThat(this.meterRegistry.get("other").timer().count()).isEqualTo(1);
+		assertThat(this.meterRegistry.find("inferred.proxy.requests").meters()).isEmpty();
+	}
+
+	private Observation start(GatewayRequest request) {
+		return Observation.createNotStarted(new DefaultInferredProxyObservationConvention(), () -> context(request),
+				this.registry)
+			.start();
+	}
+
+	private static InferredProxyContext context(GatewayRequest request) {
+		return new InferredProxyContext(request, (name) -> null, System.nanoTime());
+	}
+
+	private static Set<String> tagKeys(Meter meter) {
+		return meter.getId().getTags().stream().map(Tag::getKey).collect(Collectors.toSet());
+	}
+
+	private static GatewayRequest restApi(long start, long received) {
+		return new GatewayRequest(GatewaySystem.AWS_APIGATEWAY, start, received, 0, "api.example.com", "GET",
+				"/prod/users/42", "prod", "/users/{id}", "123456789012", "abc123", "eu-west-3", null);
+	}
+
+	private static GatewayRequest minimal(GatewaySystem system, long now) {
+		return new GatewayRequest(system, now - 5, now, 0, null, null, null, null, null, null, null, null, null);
+	}
+
+}

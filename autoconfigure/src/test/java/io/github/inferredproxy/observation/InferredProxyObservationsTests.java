@@ -1,0 +1,314 @@
+package io.github.inferredproxy.observation;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.HeaderLookup;
+import io.github.inferredproxy.gateway.RejectionReason;
+import io.github.inferredproxy.testsupport.GatewayHeaders;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+/**
+ * Tests for {@link InferredProxyObservations}.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class InferredProxyObservationsTests {
+
+	private static final String WARN_MARKER = "This is logged once";
+
+	private final TestObservationRegistry registry = TestObservationRegistry.create();
+
+	private final List<RejectionReason> rejections = new ArrayList<>();
+
+	private final InferredProxyObservations observations = new InferredProxyObservations(this.registry, parser(),
+			null, this.rejections::add);
+
+	@Test
+	void startsAGatewayObservationForGatewayHeaders() {
+		Observation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 100)));
+		assertThat(observation).isNotNull();
+		assertThat(observation.getContext()).isInstanceOf(InferredProxyContext.class);
+		assertThat(observation.getContext().getName()).isEqualTo("inferred.proxy.requests");
+		InferredProxyObservations.stop(observation, 200, null, false);
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasNameEqualTo("inferred.proxy.requests")
+			.hasContextualNameEqualTo("aws.apigateway")
+			.hasBeenStarted()
+			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("status", "200")
+			.hasLowCardinalityKeyValue("outcome", "SUCCESS");
+		assertThat(this.rejections).isEmpty();
+	}
+
+	@Test
+	void requestWithoutGatewayHeadersIsNeitherObservedNorCounted(CapturedOutput output) {
+		assertThat(this.observations.start((name) -> null)).isNull();
+		assertThat(this.registry).doesNotHaveAnyObservation();
+		assertThat(this.rejections).isEmpty();
+		assertThat(output).doesNotContain(WARN_MARKER);
+	}
+
+	@Test
+	void rejectedRequestIsCountedWithItsReason() {
+		Map<String, String> headers = GatewayHeaders.restApi(now());
+		headers.remove("x-dd-proxy-request-time-ms");
+		assertThat(this.observations.start(lookup(headers))).isNull();
+		headers.put("x-dd-proxy", "kong");
+		assertThat(this.observations.start(lookup(headers))).isNull();
+		assertThat(this.rejections).containsExactly(RejectionReason.MISSING_REQUEST_TIME,
+				RejectionReason.UNSUPPORTED_SYSTEM);
+		assertThat(this.registry).doesNotHaveAnyObservation();
+	}
+
+	@Test
+	void oneWarningPerReasonNotPerRequest(CapturedOutput output) {
+		Map<String, String> missingTime = GatewayHeaders.restApi(now());
+		missingTime.remove("x-dd-proxy-request-time-ms");
+		Map<String, String> tooOld = GatewayHeaders.restApi(now() - Duration.ofHours(1).toMillis());
+		for (int i = 0; i < 5; i++) {
+			this.observations.start(lookup(missingTime));
+			this.observations.start(lookup(tooOld));
+		}
+		assertThat(this.rejections).hasSize(10);
+		assertThat(countOccurrences(output.getOut() + output.getErr(), WARN_MARKER)).isEqualTo(2);
+		assertThat(output).contains("WARN")
+			.contains(RejectionReason.MISSING_REQUEST_TIME.advice())
+			.contains(RejectionReason.REQUEST_TIME_TOO_OLD.advice())
+			.contains("reason=missing-request-time")
+			.contains("reason=request-time-too-old");
+	}
+
+	@Test
+	void warningsAreCountedPerInstance(CapturedOutput output) {
+		Map<String, String> missingTime = GatewayHeaders.restApi(now());
+		missingTime.remove("x-dd-proxy-request-time-ms");
+		this.observations.start(lookup(missingTime));
+		new InferredProxyObservations(this.registry, parser(), null, (reason) -> {
+		}).start(lookup(missingTime));
+		assertThat(countOccurrences(output.getOut() + output.getErr(), WARN_MARKER)).isEqualTo(2);
+	}
+
+	@Test
+	void failingHeaderLookupIsCountedAsInternalErrorAndNeverThrows(CapturedOutput output) {
+		HeaderLookup failing = (name) -> {
+			throw new IllegalStateException("request already recycled");
+		};
+		assertThat(this.observations.start(failing)).isNull();
+		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
+		assertThat(output).contains(RejectionReason.INTERNAL_ERROR.advice())
+			.contains("request already recycled");
+	}
+
+	@Test
+	void failingObservationHandlerIsCountedAsInternalErrorAndNeverThrows() {
+		ObservationRegistry failingRegistry = ObservationRegistry.create();
+		failingRegistry.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStart(Observation.Context context) {
+				throw new IllegalStateException("tracer is broken");
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		InferredProxyObservations failing = new InferredProxyObservations(failingRegistry, parser(), null,
+				this.rejections::add);
+		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
+		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
+	}
+
+	@Test
+	void failingConventionIsCountedAsInternalErrorAndNeverThrows() {
+		InferredProxyObservationConvention failingConvention = new DefaultInferredProxyObservationConvention() {
+
+			@Override
+			public KeyValues getLowCardinalityKeyValues(InferredProxyContext context) {
+				throw new IllegalStateException("bad convention");
+			}
+
+		};
+		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), failingConvention,
+				this.rejections::add);
+		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
+		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
+	}
+
+	@Test
+	void failingRejectionCounterNeverThrows() {
+		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), null,
+				(reason) -> {
+					throw new IllegalStateException("meter registry closed");
+				});
+		Map<String, String> headers = GatewayHeaders.restApi(now());
+		headers.put("x-dd-proxy-request-time-ms", "soon");
+		assertThat(failing.start(lookup(headers))).isNull();
+	}
+
+	@Test
+	void noObservationWhenTheRegistryIsNoop() {
+		InferredProxyObservations noop = new InferredProxyObservations(ObservationRegistry.NOOP, parser(), null,
+				this.rejections::add);
+		assertThat(noop.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
+		assertThat(this.rejections).isEmpty();
+	}
+
+	@Test
+	void noObservationWhenAPredicateDisablesIt() {
+		this.registry.observationConfig()
+			.observationPredicate((name, context) -> !name.startsWith("inferred.proxy"));
+		assertThat(this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
+		assertThat(this.registry).doesNotHaveAnyObservation();
+		assertThat(this.rejections).isEmpty();
+	}
+
+	@Test
+	void customConventionIsUsed() {
+		InferredProxyObservationConvention custom = new DefaultInferredProxyObservationConvention() {
+
+			@Override
+			public String getName() {
+				return "gateway.requests";
+			}
+
+			@Override
+			public KeyValues getHighCardinalityKeyValues(InferredProxyContext context) {
+				return KeyValues.of("custom", "yes");
+			}
+
+		};
+		InferredProxyObservations withCustom = new InferredProxyObservations(this.registry, parser(), custom,
+				this.rejections::add);
+		Observation observation = withCustom.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		InferredProxyObservations.stop(observation, 200, null, false);
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasNameEqualTo("gateway.requests")
+			.hasHighCardinalityKeyValue("custom", "yes");
+	}
+
+	@Test
+	void stopCopiesStatusErrorAndCancellationToTheContext() {
+		Observation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		IllegalStateException failure = new IllegalStateException("boom");
+		InferredProxyObservations.stop(observation, 500, failure, true);
+		InferredProxyContext context = (InferredProxyContext) observation.getContext();
+		assertThat(context.getStatusCode()).isEqualTo(500);
+		assertThat(context.isCancelled()).isTrue();
+		assertThat(context.getError()).isSameAs(failure);
+	}
+
+	@Test
+	void stopIsIdempotent() {
+		AtomicInteger stops = new AtomicInteger();
+		AtomicInteger errors = new AtomicInteger();
+		this.registry.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStop(Observation.Context context) {
+				stops.incrementAndGet();
+			}
+
+			@Override
+			public void onError(Observation.Context context) {
+				errors.incrementAndGet();
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		Observation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		InferredProxyObservations.stop(observation, 200, null, false);
+		InferredProxyObservations.stop(observation, 500, new IllegalStateException("late"), true);
+		InferredProxyObservations.stop(observation, null, null, false);
+		assertThat(stops).hasValue(1);
+		assertThat(errors).hasValue(0);
+		InferredProxyContext context = (InferredProxyContext) observation.getContext();
+		assertThat(context.getStatusCode()).isEqualTo(200);
+		assertThat(context.isCancelled()).isFalse();
+		assertThat(context.getError()).isNull();
+	}
+
+	@Test
+	void concurrentStopsStopOnce() throws InterruptedException {
+		AtomicInteger stops = new AtomicInteger();
+		this.registry.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public void onStop(Observation.Context context) {
+				stops.incrementAndGet();
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+		});
+		Observation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			Thread thread = new Thread(() -> InferredProxyObservations.stop(observation, 200, null, false));
+			thread.start();
+			threads.add(thread);
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		assertThat(stops).hasValue(1);
+	}
+
+	@Test
+	void stoppingAnUnrelatedObservationNeverThrows() {
+		Observation other = Observation.start("other", this.registry);
+		assertThatNoException().isThrownBy(() -> InferredProxyObservations.stop(other, 200, null, false));
+		assertThatNoException()
+			.isThrownBy(() -> InferredProxyObservations.stop(Observation.NOOP, 200, null, false));
+		other.stop();
+	}
+
+	private static GatewayHeaderParser parser() {
+		return new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false);
+	}
+
+	private static long now() {
+		return System.currentTimeMillis();
+	}
+
+	private static HeaderLookup lookup(Map<String, String> headers) {
+		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		caseInsensitive.putAll(headers);
+		return caseInsensitive::get;
+	}
+
+	private static int countOccurrences(String text, String part) {
+		int count = 0;
+		for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + part.length())) {
+			count++;
+		}
+		return count;
+	}
+
+}
