@@ -71,20 +71,15 @@ public final class InferredProxyAutoConfiguration {
 	public static final int TRACING_OBSERVATION_HANDLER_ORDER = 900;
 
 	@Bean
-	@ConditionalOnMissingBean(InferredProxyObservationConvention.class)
-	DefaultInferredProxyObservationConvention inferredProxyObservationConvention(InferredProxyProperties properties) {
-		return new DefaultInferredProxyObservationConvention(properties.getAttributeVocabulary());
-	}
-
-	@Bean
 	@ConditionalOnMissingBean
 	InferredProxyObservations inferredProxyObservations(ObservationRegistry observationRegistry,
-			InferredProxyProperties properties, InferredProxyObservationConvention convention,
+			InferredProxyProperties properties, ObjectProvider<InferredProxyObservationConvention> customConvention,
 			ObjectProvider<InferredProxyRejectionCounter> rejectionCounter) {
 		GatewayHeaderParser parser = new GatewayHeaderParser(properties.getMaxAge(),
 				properties.getClockSkewTolerance(), properties.isRecordUser());
 		Consumer<RejectionReason> rejections = rejectionCounter.getIfAvailable();
-		return new InferredProxyObservations(observationRegistry, parser, convention,
+		return new InferredProxyObservations(observationRegistry, parser, customConvention.getIfAvailable(),
+				new DefaultInferredProxyObservationConvention(properties.getAttributeVocabulary()),
 				(rejections != null) ? rejections : (reason) -> {
 				});
 	}

@@ -61,7 +61,7 @@ public final class GatewayHeaderParser {
 		}
 		String systemValue = clean(systemHeader);
 		if (systemValue == null) {
-			return hasControlCharacter(systemHeader) ? RejectionReason.INVALID_HEADER
+			return isHostile(systemHeader) ? RejectionReason.INVALID_HEADER
 					: RejectionReason.UNSUPPORTED_SYSTEM;
 		}
 		GatewaySystem system = GatewaySystem.fromValue(systemValue);
@@ -74,7 +74,7 @@ public final class GatewayHeaderParser {
 		}
 		String timeValue = clean(timeHeader);
 		if (timeValue == null) {
-			return hasControlCharacter(timeHeader) ? RejectionReason.INVALID_HEADER
+			return isHostile(timeHeader) ? RejectionReason.INVALID_HEADER
 					: RejectionReason.MISSING_REQUEST_TIME;
 		}
 		long gatewayMillis = parseEpochMillis(timeValue);
@@ -114,15 +114,14 @@ public final class GatewayHeaderParser {
 	 * character
 	 */
 	static @Nullable String clean(String value) {
-		if (hasControlCharacter(value)) {
+		if (isHostile(value)) {
 			return null;
 		}
 		String result = value.strip();
 		if (result.length() >= 2 && result.charAt(0) == '\'' && result.charAt(result.length() - 1) == '\'') {
 			result = result.substring(1, result.length() - 1).strip();
 		}
-		// A tab is tolerated as padding only.
-		if (result.isEmpty() || result.indexOf('\t') >= 0) {
+		if (result.isEmpty()) {
 			return null;
 		}
 		if (result.length() <= MAX_VALUE_LENGTH) {
@@ -135,15 +134,29 @@ public final class GatewayHeaderParser {
 		return result.substring(0, end);
 	}
 
-	private static boolean hasControlCharacter(String value) {
-		for (int i = 0; i < value.length(); i++) {
+	/**
+	 * Whether a value holds a control character, other than spaces and tabs padding it.
+	 */
+	private static boolean isHostile(String value) {
+		int start = 0;
+		int end = value.length();
+		while (start < end && isBlank(value.charAt(start))) {
+			start++;
+		}
+		while (end > start && isBlank(value.charAt(end - 1))) {
+			end--;
+		}
+		for (int i = start; i < end; i++) {
 			char c = value.charAt(i);
-			// Tabs are blanks a gateway may pad with; every other control character is hostile.
-			if ((c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f)) {
+			if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
 				return true;
 			}
 		}
 		return false;
+	}
+
+	private static boolean isBlank(char c) {
+		return c == ' ' || c == '\t';
 	}
 
 	/**

@@ -46,7 +46,7 @@ public enum RejectionReason implements GatewayHeaderParser.Result {
 					+ "check that it is in milliseconds and the clocks are synchronised"),
 
 	/**
-	 * A required header holds control characters or is too long.
+	 * A required header holds control characters.
 	 */
 	INVALID_HEADER("invalid-header", "x-dd-proxy or x-dd-proxy-request-time-ms holds control characters"),
 

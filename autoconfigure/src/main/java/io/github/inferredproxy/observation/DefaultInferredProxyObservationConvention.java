@@ -1,5 +1,6 @@
 package io.github.inferredproxy.observation;
 
+import java.util.Locale;
 import java.util.Set;
 
 import io.github.inferredproxy.gateway.GatewayRequest;
@@ -74,9 +75,12 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 
 	protected KeyValue method(InferredProxyContext context) {
 		String method = context.getGatewayRequest().method();
+		if (method == null) {
+			return LowCardinalityKeyNames.METHOD.withValue(UNKNOWN);
+		}
+		String upperCase = method.toUpperCase(Locale.ROOT);
 		// A forged header must not create a new time series per request.
-		return LowCardinalityKeyNames.METHOD
-			.withValue((method != null && STANDARD_METHODS.contains(method)) ? method : UNKNOWN);
+		return LowCardinalityKeyNames.METHOD.withValue(STANDARD_METHODS.contains(upperCase) ? upperCase : UNKNOWN);
 	}
 
 	protected KeyValue route(InferredProxyContext context) {

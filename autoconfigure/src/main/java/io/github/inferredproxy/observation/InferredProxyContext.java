@@ -37,6 +37,9 @@ public class InferredProxyContext extends ReceiverContext<HeaderLookup> {
 	public InferredProxyContext(GatewayRequest gatewayRequest, HeaderLookup headers, long receivedNanoTime) {
 		super((carrier, key) -> carrier.firstValue(key), Kind.SERVER);
 		setCarrier(headers);
+		// Micrometer applies a convention's contextual name only when the observation
+		// stops; the span must be named from the start, for samplers and span processors.
+		setContextualName(gatewayRequest.system().spanName());
 		this.gatewayRequest = gatewayRequest;
 		this.receivedNanoTime = receivedNanoTime;
 	}

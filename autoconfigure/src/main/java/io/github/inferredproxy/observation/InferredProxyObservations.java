@@ -25,30 +25,46 @@ public final class InferredProxyObservations {
 
 	private static final Log logger = LogFactory.getLog(InferredProxyObservations.class);
 
-	private static final DefaultInferredProxyObservationConvention DEFAULT_CONVENTION = new DefaultInferredProxyObservationConvention();
-
 	private final ObservationRegistry registry;
 
 	private final GatewayHeaderParser parser;
 
-	private final @Nullable InferredProxyObservationConvention convention;
+	private final @Nullable InferredProxyObservationConvention customConvention;
+
+	private final InferredProxyObservationConvention defaultConvention;
 
 	private final Consumer<RejectionReason> rejections;
 
 	private final Set<RejectionReason> warned = EnumSet.noneOf(RejectionReason.class);
 
 	/**
-	 * Create an instance.
+	 * Create an instance with the default convention.
 	 * @param registry the observation registry
 	 * @param parser reads the gateway headers
-	 * @param convention the convention, or {@code null} for the default one
+	 * @param customConvention the user's convention, or {@code null}
 	 * @param rejections told about every request with gateway headers that gets no span
 	 */
 	public InferredProxyObservations(ObservationRegistry registry, GatewayHeaderParser parser,
-			@Nullable InferredProxyObservationConvention convention, Consumer<RejectionReason> rejections) {
+			@Nullable InferredProxyObservationConvention customConvention, Consumer<RejectionReason> rejections) {
+		this(registry, parser, customConvention, new DefaultInferredProxyObservationConvention(), rejections);
+	}
+
+	/**
+	 * Create an instance.
+	 * @param registry the observation registry
+	 * @param parser reads the gateway headers
+	 * @param customConvention the user's convention, or {@code null} to use a global
+	 * convention registered with the observation registry, else the default convention
+	 * @param defaultConvention the default convention
+	 * @param rejections told about every request with gateway headers that gets no span
+	 */
+	public InferredProxyObservations(ObservationRegistry registry, GatewayHeaderParser parser,
+			@Nullable InferredProxyObservationConvention customConvention,
+			InferredProxyObservationConvention defaultConvention, Consumer<RejectionReason> rejections) {
 		this.registry = registry;
 		this.parser = parser;
-		this.convention = convention;
+		this.customConvention = customConvention;
+		this.defaultConvention = defaultConvention;
 		this.rejections = rejections;
 	}
 
@@ -71,7 +87,7 @@ public final class InferredProxyObservations {
 			}
 			GatewayRequest request = (GatewayRequest) result;
 			Observation observation = InferredProxyObservationDocumentation.GATEWAY_REQUEST.observation(
-					this.convention, DEFAULT_CONVENTION,
+					this.customConvention, this.defaultConvention,
 					() -> new InferredProxyContext(request, headers, receivedNanoTime), this.registry);
 			// Switched off, for example by management.observations.enable.inferred.proxy=false.
 			return observation.isNoop() ? null : observation.start();

@@ -78,7 +78,6 @@ class InferredProxyAutoConfigurationTests {
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
 			.hasSingleBean(InferredProxyProperties.class)
 			.hasSingleBean(InferredProxyObservations.class)
-			.hasSingleBean(DefaultInferredProxyObservationConvention.class)
 			.hasSingleBean(InferredProxyTracingObservationHandler.class));
 	}
 
@@ -260,12 +259,9 @@ class InferredProxyAutoConfigurationTests {
 	@Test
 	void vocabularyPropertyConfiguresTheConvention() {
 		this.contextRunner.withPropertyValues("inferred-proxy.attribute-vocabulary=opentelemetry").run((context) -> {
-			InferredProxyObservationConvention convention = context.getBean(InferredProxyObservationConvention.class);
-			long now = System.currentTimeMillis();
-			InferredProxyContext gateway = new InferredProxyContext(new GatewayRequest(GatewaySystem.AWS_APIGATEWAY,
-					now, now, 0, "api.example.com", "GET", "/", null, null, null, null, null, null), (name) -> null,
-					System.nanoTime());
-			assertThat(convention.getHighCardinalityKeyValues(gateway)).extracting(KeyValue::getKey)
+			Observation observation = startGatewayObservation(context);
+			assertThat(observation).isNotNull();
+			assertThat(observation.getContext().getHighCardinalityKeyValues()).extracting(KeyValue::getKey)
 				.contains("server.address")
 				.doesNotContain("component", "service.name");
 		});
@@ -281,10 +277,10 @@ class InferredProxyAutoConfigurationTests {
 			}
 
 		}).run((context) -> {
-			assertThat(context).hasSingleBean(InferredProxyObservationConvention.class)
-				.doesNotHaveBean(DefaultInferredProxyObservationConvention.class)
-				.hasBean("myConvention");
-			assertThat(context).hasSingleBean(InferredProxyObservations.class);
+			assertThat(context).hasSingleBean(InferredProxyObservationConvention.class).hasBean("myConvention");
+			Observation observation = startGatewayObservation(context);
+			assertThat(observation).isNotNull();
+			assertThat(observation.getContext().getName()).isEqualTo("my.gateway");
 		});
 	}
 
@@ -582,6 +578,17 @@ class InferredProxyAutoConfigurationTests {
 		return (context) -> context.getEnvironment()
 			.getPropertySources()
 			.addFirst(new SystemEnvironmentPropertySource("systemEnvironment", variables));
+	}
+
+	/**
+	 * Start a gateway observation through the context's {@link InferredProxyObservations},
+	 * on a registry that has a handler (a registry without one creates no-op
+	 * observations).
+	 */
+	private static Observation startGatewayObservation(AssertableApplicationContext context) {
+		context.getBean(ObservationRegistry.class).observationConfig().observationHandler((observationContext) -> true);
+		return context.getBean(InferredProxyObservations.class)
+			.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
 	}
 
 	private static HeaderLookup lookup(Map<String, String> headers) {

@@ -254,8 +254,16 @@ class DefaultInferredProxyObservationConventionTests {
 		assertThat(low(context)).containsEntry("method", method);
 	}
 
+	@Test
+	void methodTagIsUpperCase() {
+		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, null, "get", null, null, null,
+				null, null, null));
+		assertThat(low(context)).containsEntry("method", "GET");
+		assertThat(high(this.convention, context)).containsEntry("http.method", "get");
+	}
+
 	@ParameterizedTest
-	@ValueSource(strings = { "PROPFIND", "FOO", "get", "G3T", "ANY" })
+	@ValueSource(strings = { "PROPFIND", "FOO", "G3T", "ANY" })
 	void nonStandardMethodIsUnknownInTagsButKeptOnTheSpan(String method) {
 		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, null, method, null, null, null,
 				null, null, null));

@@ -46,6 +46,8 @@ class InferredProxyObservationsTests {
 		assertThat(observation).isNotNull();
 		assertThat(observation.getContext()).isInstanceOf(InferredProxyContext.class);
 		assertThat(observation.getContext().getName()).isEqualTo("inferred.proxy.requests");
+		// Named from the start, so that samplers and span processors see the span name.
+		assertThat(observation.getContext().getContextualName()).isEqualTo("aws.apigateway");
 		InferredProxyObservations.stop(observation, 200, null, false);
 		assertThat(this.registry).hasSingleObservationThat()
 			.hasNameEqualTo("inferred.proxy.requests")

@@ -120,7 +120,9 @@ class InferredProxyTracingObservationHandlerTests {
 		assertThat(attribute(span, "resource.name")).isEqualTo("GET /orders/{id}");
 		assertThat(attribute(span, "http.url")).isEqualTo("https://api.example.com/prod/orders/42");
 		assertThat(attribute(span, "http.status_code")).isEqualTo("200");
-		assertThat(attribute(span, "http.response.status_code")).isEqualTo("200");
+		assertThat(span.getAttributes().get(AttributeKey.stringKey("http.status_code"))).isEqualTo("200");
+		assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+		assertThat(span.getAttributes().get(AttributeKey.longKey("_dd.inferred_span"))).isEqualTo(1L);
 		assertThat(attribute(span, "cloud.resource_id")).isEqualTo("arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5");
 		// Meter tags, not span attributes: no route=UNKNOWN or outcome on the span.
 		assertThat(attribute(span, "outcome")).isNull();
@@ -329,7 +331,7 @@ class InferredProxyTracingObservationHandlerTests {
 		InferredProxyObservations.stop(gateway, 200, null, false);
 		SpanData span = onlySpanNamed("aws.httpapi");
 		assertThat(span.getStartEpochNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(now));
-		assertThat(attribute(span, "inferred_proxy.clock_skew_ms")).isEqualTo("1500");
+		assertThat(span.getAttributes().get(AttributeKey.longKey("inferred_proxy.clock_skew_ms"))).isEqualTo(1500L);
 	}
 
 	@Test
@@ -404,8 +406,18 @@ class InferredProxyTracingObservationHandlerTests {
 		return spans.get(0);
 	}
 
+	/**
+	 * Return an attribute as text, whatever its type.
+	 */
 	private static String attribute(SpanData span, String key) {
-		return span.getAttributes().get(AttributeKey.stringKey(key));
+		return span.getAttributes()
+			.asMap()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().getKey().equals(key))
+			.map((entry) -> String.valueOf(entry.getValue()))
+			.findFirst()
+			.orElse(null);
 	}
 
 	private static List<EventData> exceptionEvents(SpanData span) {
