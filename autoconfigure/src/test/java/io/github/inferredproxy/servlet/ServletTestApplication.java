@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import io.github.inferredproxy.testsupport.GatewayObservationRecorder;
 import io.github.inferredproxy.testsupport.RecordedSpans;
 import io.github.inferredproxy.testsupport.ThreadStateProbe;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -45,6 +47,12 @@ public class ServletTestApplication {
 	@RestController
 	static class OrdersController {
 
+		private final Tracer tracer;
+
+		OrdersController(Tracer tracer) {
+			this.tracer = tracer;
+		}
+
 		@GetMapping("/orders/{id}")
 		String order(@PathVariable String id) {
 			return "order " + id;
@@ -68,6 +76,17 @@ public class ServletTestApplication {
 		@GetMapping("/search")
 		String search(@RequestParam int page) {
 			return "page " + page;
+		}
+
+		/**
+		 * Ends a child span of the server span, and answers with the trace and span id
+		 * that the application sees as current: those of the server span.
+		 */
+		@GetMapping("/trace")
+		String trace() {
+			this.tracer.nextSpan().name("work").start().end();
+			TraceContext current = this.tracer.currentSpan().context();
+			return current.traceId() + " " + current.spanId();
 		}
 
 		@GetMapping("/forward")

@@ -21,6 +21,11 @@ import org.springframework.context.annotation.Bean;
  */
 public final class RecordedSpans {
 
+	/**
+	 * The {@code uri} attribute of a server span: the application's route template.
+	 */
+	public static final AttributeKey<String> URI = AttributeKey.stringKey("uri");
+
 	private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
 
 	/**
@@ -68,7 +73,7 @@ public final class RecordedSpans {
 	 * @return the span
 	 */
 	public SpanData awaitServerSpan(String uri) {
-		return await("server span of " + uri, (span) -> uri.equals(span.getAttributes().get(AttributeKey.stringKey("uri"))));
+		return await("server span of " + uri, (span) -> uri.equals(span.getAttributes().get(URI)));
 	}
 
 	/**
