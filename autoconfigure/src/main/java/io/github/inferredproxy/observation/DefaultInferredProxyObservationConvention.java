@@ -2,6 +2,7 @@ package io.github.inferredproxy.observation;
 
 import java.util.Set;
 
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.HighCardinalityKeyNames;
 import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.LowCardinalityKeyNames;
@@ -122,10 +123,10 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		GatewayRequest request = context.getGatewayRequest();
 		String spanName = request.system().spanName();
 		String route = (request.resourcePath() != null) ? request.resourcePath() : request.path();
-		String resource = (request.method() != null) ? request.method() + ((route != null) ? " " + route : "")
-				: spanName;
+		String resource = (request.method() != null)
+				? bounded(request.method() + ((route != null) ? " " + route : "")) : spanName;
 		String url = (request.domain() != null && request.path() != null)
-				? "https://" + request.domain() + request.path() : null;
+				? bounded("https://" + request.domain() + request.path()) : null;
 		Integer status = context.getStatusCode();
 		return KeyValues.of(HighCardinalityKeyNames.COMPONENT.withValue(request.system().value()),
 				HighCardinalityKeyNames.SPAN_TYPE.withValue("web"),
@@ -169,6 +170,15 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 
 	private static KeyValues optional(HighCardinalityKeyNames key, @Nullable String value) {
 		return (value != null) ? KeyValues.of(key.withValue(value)) : KeyValues.empty();
+	}
+
+	/**
+	 * Cut a value composed of several header values: each part is already cut to
+	 * {@link GatewayHeaderParser#MAX_VALUE_LENGTH}, but their concatenation is not.
+	 */
+	private static String bounded(String value) {
+		int max = GatewayHeaderParser.MAX_VALUE_LENGTH;
+		return (value.length() > max) ? value.substring(0, max) : value;
 	}
 
 	private static String orUnknown(@Nullable String value) {
