@@ -124,14 +124,23 @@ public final class GatewayHeaderParser {
 		if (result.isEmpty()) {
 			return null;
 		}
-		if (result.length() <= MAX_VALUE_LENGTH) {
-			return result;
+		return truncate(result);
+	}
+
+	/**
+	 * Cut a value to {@link #MAX_VALUE_LENGTH} characters, never in the middle of a
+	 * surrogate pair: a lone surrogate is not valid Unicode, and exporters turn it into
+	 * '?' or drop the attribute.
+	 * @param value the value
+	 * @return the value, cut if needed
+	 */
+	public static String truncate(String value) {
+		if (value.length() <= MAX_VALUE_LENGTH) {
+			return value;
 		}
-		// Never cut a surrogate pair in half: a lone surrogate is not valid Unicode, and
-		// exporters turn it into '?' or drop the attribute.
-		int end = Character.isHighSurrogate(result.charAt(MAX_VALUE_LENGTH - 1)) ? MAX_VALUE_LENGTH - 1
+		int end = Character.isHighSurrogate(value.charAt(MAX_VALUE_LENGTH - 1)) ? MAX_VALUE_LENGTH - 1
 				: MAX_VALUE_LENGTH;
-		return result.substring(0, end);
+		return value.substring(0, end);
 	}
 
 	/**

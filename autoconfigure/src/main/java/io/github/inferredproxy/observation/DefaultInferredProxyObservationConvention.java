@@ -3,6 +3,7 @@ package io.github.inferredproxy.observation;
 import java.util.Locale;
 import java.util.Set;
 
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.HighCardinalityKeyNames;
 import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.LowCardinalityKeyNames;
@@ -126,10 +127,10 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		GatewayRequest request = context.getGatewayRequest();
 		String spanName = request.system().spanName();
 		String route = (request.resourcePath() != null) ? request.resourcePath() : request.path();
-		String resource = (request.method() != null) ? request.method() + ((route != null) ? " " + route : "")
-				: spanName;
+		String resource = (request.method() != null)
+				? bounded(request.method() + ((route != null) ? " " + route : "")) : spanName;
 		String url = (request.domain() != null && request.path() != null)
-				? "https://" + request.domain() + request.path() : null;
+				? bounded("https://" + request.domain() + request.path()) : null;
 		Integer status = context.getStatusCode();
 		return KeyValues.of(HighCardinalityKeyNames.COMPONENT.withValue(request.system().value()),
 				HighCardinalityKeyNames.SPAN_TYPE.withValue("web"),
@@ -173,6 +174,14 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 
 	private static KeyValues optional(HighCardinalityKeyNames key, @Nullable String value) {
 		return (value != null) ? KeyValues.of(key.withValue(value)) : KeyValues.empty();
+	}
+
+	/**
+	 * Cut a value composed of several header values: each part is already cut, but their
+	 * concatenation is not.
+	 */
+	private static String bounded(String value) {
+		return GatewayHeaderParser.truncate(value);
 	}
 
 	private static String orUnknown(@Nullable String value) {

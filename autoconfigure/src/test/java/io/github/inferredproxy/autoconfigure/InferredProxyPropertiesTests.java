@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.github.inferredproxy.observation.AttributeVocabulary;
 import org.junit.jupiter.api.Test;
@@ -47,8 +48,10 @@ class InferredProxyPropertiesTests {
 		assertThat(expected).contains("inferred-proxy.enabled", "inferred-proxy.max-age",
 				"inferred-proxy.clock-skew-tolerance", "inferred-proxy.attribute-vocabulary",
 				"inferred-proxy.record-user");
+		// Plus Datadog's alias, documented in additional-spring-configuration-metadata.json.
 		assertThat(properties).extracting((property) -> property.get("name"))
-			.containsExactlyInAnyOrderElementsOf(expected);
+			.containsExactlyInAnyOrderElementsOf(
+					Stream.concat(expected.stream(), Stream.of("dd.trace.inferred.proxy.services.enabled")).toList());
 		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 			.as("description of %s", property.get("name"))
 			.isNotBlank());

@@ -1,31 +1,57 @@
 package io.github.inferredproxy.servlet;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.github.inferredproxy.testsupport.GatewayObservationRecorder;
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.github.inferredproxy.testsupport.ThreadStateProbe;
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.Tracer;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.context.request.async.WebAsyncTask;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * A Spring MVC application for the servlet tests.
+ * A Spring MVC application for the servlet tests: one endpoint per way a request can be
+ * served (plain, async in each flavour, failing, timing out, streaming), plus recorders of
+ * the gateway observations, the spans, and what is left on Tomcat's threads.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ RecordedSpans.Config.class, ServletTestApplication.OrdersController.class })
+@Import({ RecordedSpans.Config.class, GatewayObservationRecorder.Config.class, ThreadStateProbe.Config.class,
+		ServletTestApplication.OrdersController.class, ServletTestApplication.AsyncController.class })
 public class ServletTestApplication {
+
+	@Bean(destroyMethod = "shutdownNow")
+	ExecutorService backgroundWork() {
+		return Executors.newCachedThreadPool();
+	}
 
 	@RestController
 	static class OrdersController {
+
+		private final Tracer tracer;
+
+		OrdersController(Tracer tracer) {
+			this.tracer = tracer;
+		}
 
 		@GetMapping("/orders/{id}")
 		String order(@PathVariable String id) {
@@ -37,9 +63,46 @@ public class ServletTestApplication {
 			return ResponseEntity.status(code).body("status " + code);
 		}
 
+		@GetMapping("/send-error/{code}")
+		void sendError(@PathVariable int code, HttpServletResponse response) throws IOException {
+			response.sendError(code, "sent error " + code);
+		}
+
 		@GetMapping("/fail")
 		String fail() {
 			throw new IllegalStateException("boom");
+		}
+
+		@GetMapping("/search")
+		String search(@RequestParam int page) {
+			return "page " + page;
+		}
+
+		/**
+		 * Ends a child span of the server span, and answers with the trace and span id
+		 * that the application sees as current: those of the server span.
+		 */
+		@GetMapping("/trace")
+		String trace() {
+			this.tracer.nextSpan().name("work").start().end();
+			TraceContext current = this.tracer.currentSpan().context();
+			return current.traceId() + " " + current.spanId();
+		}
+
+		@GetMapping("/forward")
+		ModelAndView forward() {
+			return new ModelAndView("forward:/orders/7");
+		}
+
+	}
+
+	@RestController
+	static class AsyncController {
+
+		private final ExecutorService backgroundWork;
+
+		AsyncController(ExecutorService backgroundWork) {
+			this.backgroundWork = backgroundWork;
 		}
 
 		@GetMapping("/deferred")
@@ -47,6 +110,22 @@ public class ServletTestApplication {
 			DeferredResult<String> result = new DeferredResult<>();
 			CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(() -> result.setResult("deferred"));
 			return result;
+		}
+
+		@GetMapping("/deferred/fail")
+		DeferredResult<String> deferredFailure() {
+			DeferredResult<String> result = new DeferredResult<>();
+			CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS)
+				.execute(() -> result.setErrorResult(new IllegalStateException("async boom")));
+			return result;
+		}
+
+		/**
+		 * Never completed: Spring MVC answers 503 when the 200 ms timeout expires.
+		 */
+		@GetMapping("/deferred/timeout")
+		DeferredResult<String> deferredTimeout() {
+			return new DeferredResult<>(200L);
 		}
 
 		@GetMapping("/callable")
@@ -57,12 +136,39 @@ public class ServletTestApplication {
 			};
 		}
 
+		@GetMapping("/callable/fail")
+		Callable<String> callableFailure() {
+			return () -> {
+				throw new IllegalStateException("callable boom");
+			};
+		}
+
+		@GetMapping("/web-async-task")
+		WebAsyncTask<String> webAsyncTask() {
+			return new WebAsyncTask<>(5000L, () -> {
+				Thread.sleep(100);
+				return "web async task";
+			});
+		}
+
 		@GetMapping("/sse")
 		SseEmitter sse() {
-			SseEmitter emitter = new SseEmitter();
-			CompletableFuture.runAsync(() -> {
+			return stream(3);
+		}
+
+		/**
+		 * Streams for about 3 seconds, long enough for a client to go away in between.
+		 */
+		@GetMapping("/sse/long")
+		SseEmitter longSse() {
+			return stream(100);
+		}
+
+		private SseEmitter stream(int events) {
+			SseEmitter emitter = new SseEmitter(10_000L);
+			this.backgroundWork.execute(() -> {
 				try {
-					for (int i = 0; i < 3; i++) {
+					for (int i = 0; i < events; i++) {
 						emitter.send("event " + i);
 						Thread.sleep(30);
 					}

@@ -32,4 +32,29 @@ public final class GatewayHeaders {
 		return headers;
 	}
 
+	/**
+	 * Return a full set of REST API gateway headers for one identifiable test request:
+	 * the id is the {@link GatewayObservationRecorder#REQUEST_ID_HEADER} header and the
+	 * gateway path {@code /prod/<id>}, so that the gateway span can be found by its
+	 * {@code url.path} attribute.
+	 * @param requestTimeMillis the gateway receive time
+	 * @param requestId a unique id of the request
+	 * @return the headers, mutable
+	 */
+	public static Map<String, String> restApi(long requestTimeMillis, String requestId) {
+		Map<String, String> headers = restApi(requestTimeMillis);
+		headers.put("x-dd-proxy-path", gatewayPath(requestId));
+		headers.put(GatewayObservationRecorder.REQUEST_ID_HEADER, requestId);
+		return headers;
+	}
+
+	/**
+	 * Return the gateway path {@link #restApi(long, String)} sets for a request id.
+	 * @param requestId the request id
+	 * @return the path
+	 */
+	public static String gatewayPath(String requestId) {
+		return "/prod/" + requestId;
+	}
+
 }

@@ -10,17 +10,21 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.awaitility.Awaitility;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
-
-import static org.awaitility.Awaitility.await;
 
 /**
  * Records the spans that the OpenTelemetry SDK ends, for assertions. The exporter is
  * deliberately not a {@code SpanExporter} bean, or Boot would export every span twice.
  */
 public final class RecordedSpans {
+
+	/**
+	 * The {@code uri} attribute of a server span: the application's route template.
+	 */
+	public static final AttributeKey<String> URI = AttributeKey.stringKey("uri");
 
 	private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
 
@@ -46,7 +50,7 @@ public final class RecordedSpans {
 	 * @return the first matching span
 	 */
 	public SpanData await(String description, Predicate<SpanData> predicate) {
-		return org.awaitility.Awaitility.await(description)
+		return Awaitility.await(description)
 			.atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> all().stream().filter(predicate).findFirst(), Optional::isPresent)
@@ -69,7 +73,39 @@ public final class RecordedSpans {
 	 * @return the span
 	 */
 	public SpanData awaitServerSpan(String uri) {
-		return await("server span of " + uri, (span) -> uri.equals(span.getAttributes().get(AttributeKey.stringKey("uri"))));
+		return await("server span of " + uri, (span) -> uri.equals(span.getAttributes().get(URI)));
+	}
+
+	/**
+	 * Wait until the gateway span of the request sent with
+	 * {@link GatewayHeaders#restApi(long, String)} has ended.
+	 * @param requestId the request id
+	 * @return the gateway span
+	 */
+	public SpanData awaitGatewaySpan(String requestId) {
+		String path = GatewayHeaders.gatewayPath(requestId);
+		return await("gateway span of " + requestId,
+				(span) -> path.equals(span.getAttributes().get(AttributeKey.stringKey("url.path"))));
+	}
+
+	/**
+	 * Wait until a child of the given span has ended.
+	 * @param parent the parent span
+	 * @return the first child
+	 */
+	public SpanData awaitChildOf(SpanData parent) {
+		return await("child of " + parent.getName() + " " + parent.getSpanId(),
+				(span) -> span.getParentSpanId().equals(parent.getSpanId())
+						&& span.getTraceId().equals(parent.getTraceId()));
+	}
+
+	/**
+	 * Return the spans of a trace that have ended so far.
+	 * @param traceId the trace id
+	 * @return the spans
+	 */
+	public List<SpanData> inTrace(String traceId) {
+		return all().stream().filter((span) -> span.getTraceId().equals(traceId)).toList();
 	}
 
 	/**
