@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.ObservationView;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,6 +30,12 @@ public class ReactiveTestApplication {
 
 	@RestController
 	static class OrdersController {
+
+		private final ObservationRegistry observationRegistry;
+
+		OrdersController(ObservationRegistry observationRegistry) {
+			this.observationRegistry = observationRegistry;
+		}
 
 		@GetMapping("/orders/{id}")
 		Mono<String> order(@PathVariable String id) {
@@ -76,6 +85,23 @@ public class ReactiveTestApplication {
 		@GetMapping("/fail-delayed")
 		Mono<String> failDelayed() {
 			return Mono.delay(Duration.ofMillis(50)).then(Mono.error(new IllegalStateException("failed later")));
+		}
+
+		/**
+		 * Names the observation current after a thread hop, and its parent: restored
+		 * from the Reactor context with automatic context propagation, else none.
+		 */
+		@GetMapping("/current-observation")
+		Mono<String> currentObservation() {
+			return Mono.delay(Duration.ofMillis(10)).map((tick) -> {
+				Observation current = this.observationRegistry.getCurrentObservation();
+				if (current == null) {
+					return "none";
+				}
+				ObservationView parent = current.getContextView().getParentObservation();
+				return current.getContextView().getName() + " < "
+						+ ((parent != null) ? parent.getContextView().getName() : "none");
+			});
 		}
 
 		@GetMapping("/status/{code}")
