@@ -51,23 +51,26 @@ public class ReactiveTestApplication {
 		Flux<ServerSentEvent<String>> sse() {
 			return Flux.interval(Duration.ofMillis(50))
 				.take(5)
+				.onBackpressureBuffer()
 				.map((i) -> ServerSentEvent.builder("event " + i).id(Long.toString(i)).build());
 		}
 
 		@GetMapping(path = "/ndjson", produces = MediaType.APPLICATION_NDJSON_VALUE)
 		Flux<Map<String, Long>> ndjson() {
-			return Flux.interval(Duration.ofMillis(50)).take(5).map((i) -> Map.of("line", i));
+			return Flux.interval(Duration.ofMillis(50)).take(5).onBackpressureBuffer().map((i) -> Map.of("line", i));
 		}
 
 		@GetMapping(path = "/endless", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 		Flux<String> endless() {
-			return Flux.interval(Duration.ofMillis(20)).map((i) -> "tick " + i);
+			// A busy event loop may request more slowly than the ticks come.
+			return Flux.interval(Duration.ofMillis(20)).onBackpressureDrop().map((i) -> "tick " + i);
 		}
 
 		@GetMapping(path = "/sse-then-fail", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 		Flux<String> sseThenFail() {
 			return Flux.interval(Duration.ofMillis(20))
 				.take(2)
+				.onBackpressureBuffer()
 				.map((i) -> "tick " + i)
 				.concatWith(Mono.error(new IllegalStateException("failed mid-stream")));
 		}
