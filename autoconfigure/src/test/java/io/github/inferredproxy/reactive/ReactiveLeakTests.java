@@ -94,12 +94,18 @@ class ReactiveLeakTests {
 					case 3 -> "/fail-delayed";
 					default -> "/endless";
 				};
+				int request = i;
 				requests.add(clients.submit(() -> {
-					if (path.equals("/endless")) {
-						client.getAndHangUpAfter(path, headers, "data:tick 1");
+					try {
+						if (path.equals("/endless")) {
+							client.getAndHangUpAfter(path, headers, "data:tick 1");
+						}
+						else {
+							client.get(path, headers);
+						}
 					}
-					else {
-						client.get(path, headers);
+					catch (Exception ex) {
+						throw new IllegalStateException("Request " + request + " to " + path + " failed", ex);
 					}
 					return null;
 				}));
