@@ -159,14 +159,16 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 				return;
 			}
 			Throwable error = gateway.getError();
-			if (error != null) {
+			Integer status = gateway.getStatusCode();
+			// A 4xx is the client's fault, never a gateway error, even when the framework
+			// rendered it from an exception (WebFlux's NoResourceFoundException for a 404,
+			// ResponseStatusException, ...) that the server observation hands on.
+			boolean clientError = status != null && status >= 400 && status <= 499;
+			if (error != null && !clientError) {
 				span.error(error);
 			}
-			else {
-				Integer status = gateway.getStatusCode();
-				if (status != null && status >= 500 && status <= 599) {
-					markServerError(span, status);
-				}
+			else if (status != null && status >= 500 && status <= 599) {
+				markServerError(span, status);
 			}
 		}
 

@@ -50,9 +50,20 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 				handled.subscribe(subscriber);
 			}
 		});
-		// An error that reaches here escaped Spring's own handling: the server answers 500.
-		return inScope.doOnError((ex) -> InferredProxyObservations.stop(observation, 500, ex, false))
+		return inScope.doOnError((ex) -> InferredProxyObservations.stop(observation, statusAfter(response), ex, false))
 			.doFinally((signal) -> stop(observation, response, signal));
+	}
+
+	/**
+	 * The status of a response whose handling ended with an error. Spring's
+	 * {@code HttpWebHandlerAdapter} turns an error into a 500 itself while it still can,
+	 * so an error that reaches here mostly comes after the response was committed (a
+	 * stream that failed half-way): the client got the committed status, as the server
+	 * span says.
+	 */
+	private static int statusAfter(ServerHttpResponse response) {
+		HttpStatusCode status = response.getStatusCode();
+		return (response.isCommitted() && status != null) ? status.value() : 500;
 	}
 
 	private static void stop(Observation observation, ServerHttpResponse response, SignalType signal) {

@@ -1,0 +1,225 @@
+package io.github.inferredproxy.reactive;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.github.inferredproxy.reactive.ReactiveLeakTests.ThreadStateProbe;
+import io.github.inferredproxy.testsupport.GatewayHeaders;
+import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
+import io.netty.util.concurrent.EventExecutor;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.netty.resources.LoopResources;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.client.ReactorResourceFactory;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Nothing leaks on Reactor Netty's event loops under concurrent plain, delayed, failing
+ * and cancelled requests, and every request gets exactly one gateway span, ended.
+ */
+@ReactiveIntegrationTest
+@Import(ThreadStateProbe.class)
+class ReactiveLeakTests {
+
+	private static final int REQUESTS = 200;
+
+	private static final AttributeKey<String> URL_PATH = AttributeKey.stringKey("url.path");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	RecordedSpans spans;
+
+	@Autowired
+	ThreadStateProbe probe;
+
+	@Autowired
+	ObservationRegistry observationRegistry;
+
+	@Autowired
+	Tracer tracer;
+
+	@Autowired
+	MeterRegistry meterRegistry;
+
+	@Autowired
+	ReactorResourceFactory reactorResources;
+
+	@Test
+	void concurrentMixedRequestsLeaveNoObservationOrScopeBehind() throws Exception {
+		this.spans.reset();
+		String stage = "load-" + System.nanoTime();
+		GatewayClient client = new GatewayClient(this.port);
+		ExecutorService clients = Executors.newFixedThreadPool(16);
+		try {
+			List<Future<?>> requests = new ArrayList<>();
+			for (int i = 0; i < REQUESTS; i++) {
+				Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 50);
+				headers.put("x-dd-proxy-path", "/load/" + i);
+				headers.put("x-dd-proxy-stage", stage);
+				String path = switch (i % 5) {
+					case 0 -> "/orders/" + i;
+					case 1 -> "/delayed";
+					case 2 -> "/fail-mono";
+					case 3 -> "/fail-delayed";
+					default -> "/endless";
+				};
+				int request = i;
+				requests.add(clients.submit(() -> {
+					try {
+						if (path.equals("/endless")) {
+							client.getAndHangUpAfter(path, headers, "data:tick 1");
+						}
+						else {
+							client.get(path, headers);
+						}
+					}
+					catch (Exception ex) {
+						throw new IllegalStateException("Request " + request + " to " + path + " failed", ex);
+					}
+					return null;
+				}));
+			}
+			for (Future<?> request : requests) {
+				request.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			clients.shutdownNow();
+		}
+
+		List<SpanData> gatewaySpans = await("all gateway spans ended").atMost(30, TimeUnit.SECONDS)
+			.until(() -> this.spans.all()
+				.stream()
+				.filter((span) -> span.getName().equals("aws.apigateway"))
+				.filter((span) -> span.getAttributes().get(URL_PATH).startsWith("/load/"))
+				.toList(), (ended) -> ended.size() >= REQUESTS);
+		Map<String, Long> spansPerRequest = gatewaySpans.stream()
+			.collect(Collectors.groupingBy((span) -> span.getAttributes().get(URL_PATH), Collectors.counting()));
+		assertThat(spansPerRequest).hasSize(REQUESTS).allSatisfy((path, count) -> assertThat(count).isOne());
+		// Stopped once each: the timer counts every stop.
+		await().atMost(5, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(this.meterRegistry.get("inferred.proxy.requests")
+				.tag("stage", stage)
+				.timers()
+				.stream()
+				.mapToLong((timer) -> timer.count())
+				.sum()).isEqualTo(REQUESTS));
+		Set<String> gatewaySpanIds = gatewaySpans.stream().map(SpanData::getSpanId).collect(Collectors.toSet());
+		await("a server span below each gateway span").atMost(10, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(this.spans.all()
+				.stream()
+				.filter((span) -> gatewaySpanIds.contains(span.getParentSpanId()))
+				.map(SpanData::getParentSpanId)
+				.collect(Collectors.toSet())).isEqualTo(gatewaySpanIds));
+
+		assertThat(this.probe.outermost).as("probe wraps the gateway decorator").isTrue();
+		assertThat(this.probe.requestThreads).isNotEmpty();
+		assertThat(this.probe.violations).isEmpty();
+		assertThat(checkEveryServerEventLoop()).containsAll(this.probe.requestThreads);
+	}
+
+	/**
+	 * Run a check of the thread state on every event loop of the server.
+	 * @return the names of the threads checked
+	 */
+	private Set<String> checkEveryServerEventLoop() throws Exception {
+		// The loops Boot's Reactor Netty server runs on (not Reactor Netty's global ones).
+		LoopResources loops = this.reactorResources.getLoopResources();
+		Set<String> checked = ConcurrentHashMap.newKeySet();
+		List<String> violations = new CopyOnWriteArrayList<>();
+		for (boolean preferNative : new boolean[] { true, false }) {
+			for (EventExecutor loop : loops.onServer(preferNative)) {
+				loop.submit(() -> {
+					checked.add(Thread.currentThread().getName());
+					violations.addAll(ThreadStateProbe.check("idle event loop", this.observationRegistry, this.tracer));
+				}).get(5, TimeUnit.SECONDS);
+			}
+		}
+		assertThat(violations).isEmpty();
+		return checked;
+	}
+
+	/**
+	 * Outermost, even outside the gateway decorator: checks the thread state when a
+	 * request arrives and when its synchronous subscription returns.
+	 */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class ThreadStateProbe {
+
+		final List<String> violations = new CopyOnWriteArrayList<>();
+
+		final Set<String> requestThreads = ConcurrentHashMap.newKeySet();
+
+		volatile boolean outermost;
+
+		// Same order as the gateway decorator; registered first, so sorted first.
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		HttpHandlerDecoratorFactory threadStateProbeDecorator(ObservationRegistry observationRegistry, Tracer tracer) {
+			return (delegate) -> {
+				this.outermost = delegate instanceof InferredProxyHttpHandlerDecorator;
+				return probing(delegate, (label) -> check(label, observationRegistry, tracer));
+			};
+		}
+
+		private HttpHandler probing(HttpHandler delegate, Function<String, List<String>> check) {
+			return (request, response) -> Mono.from((subscriber) -> {
+				this.requestThreads.add(Thread.currentThread().getName());
+				this.violations.addAll(check.apply("request start"));
+				delegate.handle(request, response).subscribe(subscriber);
+				this.violations.addAll(check.apply("after subscribe"));
+			});
+		}
+
+		static List<String> check(String label, ObservationRegistry observationRegistry, Tracer tracer) {
+			List<String> found = new ArrayList<>();
+			String where = label + " on " + Thread.currentThread().getName() + ": ";
+			if (observationRegistry.getCurrentObservation() != null) {
+				found.add(where + "current observation " + observationRegistry.getCurrentObservation());
+			}
+			if (observationRegistry.getCurrentObservationScope() != null) {
+				found.add(where + "open observation scope " + observationRegistry.getCurrentObservationScope());
+			}
+			if (tracer.currentSpan() != null) {
+				found.add(where + "current span " + tracer.currentSpan());
+			}
+			if (Context.current() != Context.root()) {
+				found.add(where + "OpenTelemetry context " + Context.current());
+			}
+			return found;
+		}
+
+	}
+
+}

@@ -1,0 +1,117 @@
+package io.github.inferredproxy.reactive;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.ObservationView;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * A Spring WebFlux application for the reactive tests, served by Reactor Netty.
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import({ RecordedSpans.Config.class, ReactiveTestApplication.OrdersController.class })
+public class ReactiveTestApplication {
+
+	@RestController
+	static class OrdersController {
+
+		private final ObservationRegistry observationRegistry;
+
+		OrdersController(ObservationRegistry observationRegistry) {
+			this.observationRegistry = observationRegistry;
+		}
+
+		@GetMapping("/orders/{id}")
+		Mono<String> order(@PathVariable String id) {
+			return Mono.just("order " + id);
+		}
+
+		@GetMapping("/delayed")
+		Mono<String> delayed() {
+			return Mono.delay(Duration.ofMillis(150)).map((tick) -> "delayed");
+		}
+
+		@GetMapping(path = "/sse", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		Flux<ServerSentEvent<String>> sse() {
+			return Flux.interval(Duration.ofMillis(50))
+				.take(5)
+				.onBackpressureBuffer()
+				.map((i) -> ServerSentEvent.builder("event " + i).id(Long.toString(i)).build());
+		}
+
+		@GetMapping(path = "/ndjson", produces = MediaType.APPLICATION_NDJSON_VALUE)
+		Flux<Map<String, Long>> ndjson() {
+			return Flux.interval(Duration.ofMillis(50)).take(5).onBackpressureBuffer().map((i) -> Map.of("line", i));
+		}
+
+		@GetMapping(path = "/endless", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		Flux<String> endless() {
+			// A busy event loop may request more slowly than the ticks come.
+			return Flux.interval(Duration.ofMillis(20)).onBackpressureDrop().map((i) -> "tick " + i);
+		}
+
+		@GetMapping(path = "/sse-then-fail", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+		Flux<String> sseThenFail() {
+			return Flux.interval(Duration.ofMillis(20))
+				.take(2)
+				.onBackpressureBuffer()
+				.map((i) -> "tick " + i)
+				.concatWith(Mono.error(new IllegalStateException("failed mid-stream")));
+		}
+
+		@GetMapping("/fail")
+		Mono<String> fail() {
+			throw new IllegalStateException("thrown by the controller");
+		}
+
+		@GetMapping("/fail-mono")
+		Mono<String> failMono() {
+			return Mono.error(new IllegalArgumentException("signalled by the Mono"));
+		}
+
+		@GetMapping("/fail-delayed")
+		Mono<String> failDelayed() {
+			return Mono.delay(Duration.ofMillis(50)).then(Mono.error(new IllegalStateException("failed later")));
+		}
+
+		/**
+		 * Names the observation current after a thread hop, and its parent: restored
+		 * from the Reactor context with automatic context propagation, else none.
+		 */
+		@GetMapping("/current-observation")
+		Mono<String> currentObservation() {
+			return Mono.delay(Duration.ofMillis(10)).map((tick) -> {
+				Observation current = this.observationRegistry.getCurrentObservation();
+				if (current == null) {
+					return "none";
+				}
+				ObservationView parent = current.getContextView().getParentObservation();
+				return current.getContextView().getName() + " < "
+						+ ((parent != null) ? parent.getContextView().getName() : "none");
+			});
+		}
+
+		@GetMapping("/status/{code}")
+		Mono<ResponseEntity<String>> status(@PathVariable int code) {
+			return Mono.just(ResponseEntity.status(code).body("status " + code));
+		}
+
+	}
+
+}
