@@ -1,0 +1,15 @@
+package io.github.inferredproxy.sample;
+
+import java.math.BigDecimal;
+
+/**
+ * An order.
+ *
+ * @param id the id
+ * @param customer who ordered
+ * @param item what was ordered
+ * @param total what it costs
+ */
+public record Order(String id, String customer, String item, BigDecimal total) {
+
+}
