@@ -169,11 +169,6 @@ class GatewayEndToEndIT {
 				containsNames(GATEWAY_SPAN, "http get /orders/{id}"));
 		ZipkinSpan gateway = assertGatewayTree(trace, stack, exchange, upstream);
 		assertGatewayAttributes(gateway, "GET", "/orders/404", "/orders/{id}", 404);
-		// Known starter bug: on WebFlux the ResponseStatusException that Spring records on
-		// the server observation is copied to the gateway span, which becomes an ERROR for a
-		// 404 (SPEC 5: 4xx does not). Remove this assumption once it is fixed.
-		assumeTrue(stack == Stack.MVC, "KNOWN BUG (WebFlux): a 4xx from a thrown exception marks the gateway "
-				+ "span as an error; tags: " + gateway.tagsOrEmpty().get("error"));
 		assertThat(gateway.tagsOrEmpty()).doesNotContainKey("error").doesNotContainEntry("otel.status_code", "ERROR");
 	}
 
