@@ -16,13 +16,14 @@ import java.util.stream.Collectors;
 
 import io.github.inferredproxy.reactive.ReactiveLeakTests.ThreadStateProbe;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
+import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.github.inferredproxy.testsupport.ThreadState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.netty.util.concurrent.EventExecutor;
 import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -79,7 +80,7 @@ class ReactiveLeakTests {
 	void concurrentMixedRequestsLeaveNoObservationOrScopeBehind() throws Exception {
 		this.spans.reset();
 		String stage = "load-" + System.nanoTime();
-		GatewayClient client = new GatewayClient(this.port);
+		TestHttpClient client = new TestHttpClient(this.port);
 		ExecutorService clients = Executors.newFixedThreadPool(16);
 		try {
 			List<Future<?>> requests = new ArrayList<>();
@@ -206,23 +207,9 @@ class ReactiveLeakTests {
 		}
 
 		static List<String> check(String label, ObservationRegistry observationRegistry, Tracer tracer) {
-			List<String> found = new ArrayList<>();
 			String where = label + " on " + Thread.currentThread().getName() + ": ";
-			if (observationRegistry.getCurrentObservation() != null) {
-				found.add(where + "current observation " + observationRegistry.getCurrentObservation());
-			}
-			if (observationRegistry.getCurrentObservationScope() != null) {
-				found.add(where + "open observation scope " + observationRegistry.getCurrentObservationScope());
-			}
-			if (tracer.currentSpan() != null) {
-				found.add(where + "current span " + tracer.currentSpan());
-			}
-			if (Context.current() != Context.root()) {
-				found.add(where + "OpenTelemetry context " + Context.current());
-			}
-			return found;
+			return ThreadState.leftovers(observationRegistry, tracer).stream().map((found) -> where + found).toList();
 		}
-
 	}
 
 }

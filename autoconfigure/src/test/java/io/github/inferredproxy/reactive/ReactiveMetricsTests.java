@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.testsupport.GatewayHeaders;
+import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -31,11 +32,11 @@ class ReactiveMetricsTests {
 	@Autowired
 	MeterRegistry meterRegistry;
 
-	GatewayClient client;
+	TestHttpClient client;
 
 	@BeforeEach
 	void setUp() {
-		this.client = new GatewayClient(this.port);
+		this.client = new TestHttpClient(this.port);
 	}
 
 	@Test

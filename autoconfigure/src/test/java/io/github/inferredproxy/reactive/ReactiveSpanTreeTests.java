@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.github.inferredproxy.testsupport.GatewayHeaders;
+import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.github.inferredproxy.testsupport.RecordedSpans;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -34,12 +35,12 @@ class ReactiveSpanTreeTests {
 	@Autowired
 	RecordedSpans spans;
 
-	GatewayClient client;
+	TestHttpClient client;
 
 	@BeforeEach
 	void setUp() {
 		this.spans.reset();
-		this.client = new GatewayClient(this.port);
+		this.client = new TestHttpClient(this.port);
 	}
 
 	@Test

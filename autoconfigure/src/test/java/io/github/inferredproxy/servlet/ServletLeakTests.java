@@ -14,7 +14,7 @@ import io.github.inferredproxy.testsupport.GatewayHeaders;
 import io.github.inferredproxy.testsupport.GatewayObservationRecorder;
 import io.github.inferredproxy.testsupport.RecordedSpans;
 import io.github.inferredproxy.testsupport.TestHttpClient;
-import io.github.inferredproxy.testsupport.ThreadStateProbe;
+import io.github.inferredproxy.testsupport.TomcatThreadStateProbe;
 import io.opentelemetry.api.common.AttributeKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +50,7 @@ class ServletLeakTests {
 	GatewayObservationRecorder gatewayObservations;
 
 	@Autowired
-	ThreadStateProbe threadState;
+	TomcatThreadStateProbe threadState;
 
 	private TestHttpClient client;
 
@@ -84,7 +84,7 @@ class ServletLeakTests {
 			if (i % 10 == 3) {
 				// Read the start of the stream, then reset the connection.
 				sent.add(this.clients.submit(() -> {
-					this.client.getAndHangUp("/sse/long", headers, 64);
+					this.client.getAndHangUpAfter("/sse/long", headers, "data:");
 					return null;
 				}));
 			}

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.testsupport.GatewayObservationRecorder;
 import io.github.inferredproxy.testsupport.RecordedSpans;
-import io.github.inferredproxy.testsupport.ThreadStateProbe;
+import io.github.inferredproxy.testsupport.TomcatThreadStateProbe;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
 import jakarta.servlet.http.HttpServletResponse;
@@ -35,7 +35,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ RecordedSpans.Config.class, GatewayObservationRecorder.Config.class, ThreadStateProbe.Config.class,
+@Import({ RecordedSpans.Config.class, GatewayObservationRecorder.Config.class, TomcatThreadStateProbe.Config.class,
 		ServletTestApplication.OrdersController.class, ServletTestApplication.AsyncController.class })
 public class ServletTestApplication {
 

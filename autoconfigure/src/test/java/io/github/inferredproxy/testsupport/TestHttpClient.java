@@ -92,26 +92,57 @@ public final class TestHttpClient {
 	}
 
 	/**
-	 * Open a GET request over a raw socket, read the start of the response, and close the
-	 * connection: a client that goes away before the response is complete.
+	 * Send a GET request over a raw socket, on a connection of its own, and read the whole
+	 * response.
 	 * @param path the path
-	 * @param headers the request headers
-	 * @param bytesToRead how many response bytes to wait for before closing
+	 * @param headers the request headers, values sent as ISO-8859-1 bytes
+	 * @return the response, status line first
 	 * @throws IOException when the exchange fails
 	 */
-	public void getAndHangUp(String path, Map<String, String> headers, int bytesToRead) throws IOException {
+	public RawResponse rawGet(String path, Map<String, String> headers) throws IOException {
+		return rawGet(path, headerLines(headers));
+	}
+
+	/**
+	 * Open a GET request over a raw socket, read the response until {@code marker}
+	 * arrives, and close the connection: a client that goes away before the response is
+	 * complete.
+	 * @param path the path
+	 * @param headers the request headers
+	 * @param marker the text to wait for before closing
+	 * @throws IOException when the exchange fails or ends before the marker
+	 */
+	public void getAndHangUpAfter(String path, Map<String, String> headers, String marker) throws IOException {
 		StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-		headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+		for (String line : headerLines(headers)) {
+			request.append(line).append("\r\n");
+		}
 		request.append("\r\n");
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
 			socket.setSoTimeout(20_000);
 			socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
 			socket.getOutputStream().flush();
-			socket.getInputStream().readNBytes(bytesToRead);
+			InputStream in = socket.getInputStream();
+			StringBuilder read = new StringBuilder();
+			int b;
+			while (read.indexOf(marker) < 0) {
+				b = in.read();
+				if (b == -1) {
+					throw new IOException("Connection closed before '" + marker + "' arrived; got: " + read);
+				}
+				read.append((char) b);
+			}
 			// Close with a reset rather than a polite FIN, as a client that crashed would.
 			socket.setSoLinger(true, 0);
 		}
+	}
+
+	private static String[] headerLines(Map<String, String> headers) {
+		return headers.entrySet()
+			.stream()
+			.map((header) -> header.getKey() + ": " + header.getValue())
+			.toArray(String[]::new);
 	}
 
 	/**

@@ -1,14 +1,12 @@
 package io.github.inferredproxy.testsupport;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
-import io.opentelemetry.context.Context;
 import jakarta.servlet.ServletException;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -25,7 +23,7 @@ import org.springframework.context.annotation.Bean;
  * observation, observation scope, OpenTelemetry context or Micrometer span. Whatever a
  * request leaves behind on a pooled thread is seen by the next dispatch on that thread.
  */
-public final class ThreadStateProbe extends ValveBase {
+public final class TomcatThreadStateProbe extends ValveBase {
 
 	private final ObjectProvider<ObservationRegistry> observationRegistry;
 
@@ -35,7 +33,7 @@ public final class ThreadStateProbe extends ValveBase {
 
 	private final AtomicLong checks = new AtomicLong();
 
-	ThreadStateProbe(ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<Tracer> tracer) {
+	TomcatThreadStateProbe(ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<Tracer> tracer) {
 		super(true);
 		this.observationRegistry = observationRegistry;
 		this.tracer = tracer;
@@ -55,21 +53,8 @@ public final class ThreadStateProbe extends ValveBase {
 
 	private void check(String when) {
 		this.checks.incrementAndGet();
-		List<String> found = new ArrayList<>();
-		ObservationRegistry registry = this.observationRegistry.getIfAvailable();
-		if (registry != null && registry.getCurrentObservation() != null) {
-			found.add("observation " + registry.getCurrentObservation());
-		}
-		if (registry != null && registry.getCurrentObservationScope() != null) {
-			found.add("observation scope " + registry.getCurrentObservationScope());
-		}
-		Tracer currentTracer = this.tracer.getIfAvailable();
-		if (currentTracer != null && currentTracer.currentSpan() != null) {
-			found.add("span " + currentTracer.currentSpan());
-		}
-		if (Context.current() != Context.root()) {
-			found.add("OpenTelemetry context " + Context.current());
-		}
+		List<String> found = ThreadState.leftovers(this.observationRegistry.getIfAvailable(),
+				this.tracer.getIfAvailable());
 		if (!found.isEmpty()) {
 			this.leftovers.add(Thread.currentThread().getName() + " " + when + ": " + found);
 		}
@@ -98,13 +83,13 @@ public final class ThreadStateProbe extends ValveBase {
 	public static class Config {
 
 		@Bean
-		ThreadStateProbe threadStateProbe(ObjectProvider<ObservationRegistry> observationRegistry,
+		TomcatThreadStateProbe threadStateProbe(ObjectProvider<ObservationRegistry> observationRegistry,
 				ObjectProvider<Tracer> tracer) {
-			return new ThreadStateProbe(observationRegistry, tracer);
+			return new TomcatThreadStateProbe(observationRegistry, tracer);
 		}
 
 		@Bean
-		TomcatContextCustomizer threadStateProbeCustomizer(ThreadStateProbe probe) {
+		TomcatContextCustomizer threadStateProbeCustomizer(TomcatThreadStateProbe probe) {
 			return (context) -> context.getPipeline().addValve(probe);
 		}
 
