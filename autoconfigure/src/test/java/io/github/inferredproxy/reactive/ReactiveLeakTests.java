@@ -1,6 +1,5 @@
 package io.github.inferredproxy.reactive;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
