@@ -1,5 +1,7 @@
 package io.github.inferredproxy.autoconfigure;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
@@ -7,16 +9,22 @@ import io.github.inferredproxy.gateway.RejectionReason;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
+import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.LowCardinalityKeyNames;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
 import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
 import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
 import io.github.inferredproxy.servlet.InferredProxyFilter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
 import jakarta.servlet.DispatcherType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,6 +34,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -58,11 +67,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
 		"org.springframework.boot.actuate.autoconfigure.tracing.OpenTelemetryTracingAutoConfiguration",
 		"org.springframework.boot.actuate.autoconfigure.tracing.BraveAutoConfiguration",
 		"org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnWebApplication
 @ConditionalOnClass({ ObservationRegistry.class, Tracer.class })
 @ConditionalOnBean({ ObservationRegistry.class, Tracer.class, Propagator.class })
 @Conditional(OnInferredProxyEnabledCondition.class)
 @EnableConfigurationProperties(InferredProxyProperties.class)
 public final class InferredProxyAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(InferredProxyAutoConfiguration.class);
 
 	/**
 	 * {@code @Order} of the tracing handler: before Boot's receiver handler (1000), which
@@ -75,13 +87,31 @@ public final class InferredProxyAutoConfiguration {
 	InferredProxyObservations inferredProxyObservations(ObservationRegistry observationRegistry,
 			InferredProxyProperties properties, ObjectProvider<InferredProxyObservationConvention> customConvention,
 			ObjectProvider<InferredProxyRejectionCounter> rejectionCounter) {
-		GatewayHeaderParser parser = new GatewayHeaderParser(properties.getMaxAge(),
-				properties.getClockSkewTolerance(), properties.isRecordUser());
+		GatewayHeaderParser parser = new GatewayHeaderParser(
+				positive("inferred-proxy.max-age", properties.getMaxAge()),
+				notNegative("inferred-proxy.clock-skew-tolerance", properties.getClockSkewTolerance()),
+				properties.isRecordUser());
 		Consumer<RejectionReason> rejections = rejectionCounter.getIfAvailable();
 		return new InferredProxyObservations(observationRegistry, parser, customConvention.getIfAvailable(),
 				new DefaultInferredProxyObservationConvention(properties.getAttributeVocabulary()),
 				(rejections != null) ? rejections : (reason) -> {
 				});
+	}
+
+	private static Duration positive(String property, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(property, value,
+					"Set a positive duration, for example 5m.");
+		}
+		return value;
+	}
+
+	private static Duration notNegative(String property, Duration value) {
+		if (value.isNegative()) {
+			throw new InvalidConfigurationPropertyValueException(property, value,
+					"Set a duration of zero or more, for example 5s.");
+		}
+		return value;
 	}
 
 	@Bean
@@ -108,6 +138,42 @@ public final class InferredProxyAutoConfiguration {
 		@ConditionalOnMissingBean
 		InferredProxyRejectionCounter inferredProxyRejectionCounter(MeterRegistry meterRegistry) {
 			return new InferredProxyRejectionCounter(meterRegistry);
+		}
+
+		@Bean
+		MeterFilter inferredProxyRouteTagLimit(InferredProxyProperties properties) {
+			return tagValueLimit(LowCardinalityKeyNames.ROUTE.asString(), properties.getMaxTagValues());
+		}
+
+		@Bean
+		MeterFilter inferredProxyStageTagLimit(InferredProxyProperties properties) {
+			return tagValueLimit(LowCardinalityKeyNames.STAGE.asString(), properties.getMaxTagValues());
+		}
+
+		/**
+		 * Route and stage come from request headers: bound their values, as Boot bounds
+		 * the uri tag of http.server.requests, and say so once when the bound is reached.
+		 */
+		private static MeterFilter tagValueLimit(String tagKey, int maximum) {
+			if (maximum < 1) {
+				throw new InvalidConfigurationPropertyValueException("inferred-proxy.max-tag-values", maximum,
+						"Set a number of 1 or more.");
+			}
+			AtomicBoolean warned = new AtomicBoolean();
+			MeterFilter denyAndWarnOnce = new MeterFilter() {
+
+				@Override
+				public MeterFilterReply accept(Meter.Id id) {
+					if (warned.compareAndSet(false, true)) {
+						logger.warn("Reached the maximum number (" + maximum + ") of '" + tagKey
+								+ "' tag values of the inferred.proxy meters: samples with other values are not "
+								+ "recorded. Are gateway headers forged, or is inferred-proxy.max-tag-values too low?");
+					}
+					return MeterFilterReply.DENY;
+				}
+
+			};
+			return MeterFilter.maximumAllowableTags("inferred.proxy", tagKey, maximum, denyAndWarnOnce);
 		}
 
 	}

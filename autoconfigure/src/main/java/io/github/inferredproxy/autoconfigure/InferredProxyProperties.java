@@ -15,9 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class InferredProxyProperties {
 
 	/**
-	 * Whether to create inferred gateway spans. When not set, the Datadog setting
+	 * Whether to create inferred gateway spans. When not set, Datadog's
 	 * 'dd.trace.inferred.proxy.services.enabled' (env DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED)
-	 * decides, and without it the spans are created.
+	 * decides. Read by the auto-configuration's condition, before binding.
 	 */
 	private boolean enabled = true;
 
@@ -42,10 +42,18 @@ public class InferredProxyProperties {
 	private AttributeVocabulary attributeVocabulary = AttributeVocabulary.BOTH;
 
 	/**
-	 * Whether to record the caller identity of the 'x-dd-proxy-user' header on the
-	 * gateway span. It is personal data, so it is ignored by default.
+	 * Whether to record the caller identity of the 'x-dd-proxy-user' header, which is
+	 * personal data, on the gateway span.
 	 */
 	private boolean recordUser;
+
+	/**
+	 * Maximum number of distinct values of each of the 'route' and 'stage' tags of the
+	 * inferred.proxy meters. They come from request headers; once the maximum is reached,
+	 * samples with further values are not recorded, so forged headers cannot create time
+	 * series without bound.
+	 */
+	private int maxTagValues = 100;
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -77,6 +85,14 @@ public class InferredProxyProperties {
 
 	public void setAttributeVocabulary(AttributeVocabulary attributeVocabulary) {
 		this.attributeVocabulary = attributeVocabulary;
+	}
+
+	public int getMaxTagValues() {
+		return this.maxTagValues;
+	}
+
+	public void setMaxTagValues(int maxTagValues) {
+		this.maxTagValues = maxTagValues;
 	}
 
 	public boolean isRecordUser() {

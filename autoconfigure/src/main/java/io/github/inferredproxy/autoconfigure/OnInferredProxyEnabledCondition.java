@@ -5,6 +5,7 @@ import java.util.Locale;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -37,8 +38,8 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 				return new ConditionOutcome(enabled, message.because(name + " is " + enabled));
 			}
 		}
-		return ConditionOutcome.match(message.because("neither " + PROPERTY + " nor " + DATADOG_PROPERTY
-				+ " is set, and inferred gateway spans are on by default"));
+		return ConditionOutcome.match(message.because("on by default: neither " + PROPERTY + " nor "
+				+ DATADOG_PROPERTY + " is set"));
 	}
 
 	// The values Spring's own boolean conversion accepts.
@@ -46,8 +47,9 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 		return switch (value.toLowerCase(Locale.ROOT)) {
 			case "true", "on", "yes", "1" -> true;
 			case "false", "off", "no", "0" -> false;
-			default -> throw new IllegalStateException(
-					"Invalid value '" + value + "' for property '" + name + "': set it to 'true' or 'false'");
+			// Boot's failure analyzer turns this into a start-up report naming the origin.
+			default -> throw new InvalidConfigurationPropertyValueException(name, value,
+					"Set it to 'true' or 'false'.");
 		};
 	}
 

@@ -61,7 +61,7 @@ public final class GatewayHeaderParser {
 		}
 		String systemValue = clean(systemHeader);
 		if (systemValue == null) {
-			return isHostile(systemHeader) ? RejectionReason.INVALID_HEADER
+			return hasControlCharacter(systemHeader) ? RejectionReason.INVALID_HEADER
 					: RejectionReason.UNSUPPORTED_SYSTEM;
 		}
 		GatewaySystem system = GatewaySystem.fromValue(systemValue);
@@ -74,7 +74,7 @@ public final class GatewayHeaderParser {
 		}
 		String timeValue = clean(timeHeader);
 		if (timeValue == null) {
-			return isHostile(timeHeader) ? RejectionReason.INVALID_HEADER
+			return hasControlCharacter(timeHeader) ? RejectionReason.INVALID_HEADER
 					: RejectionReason.MISSING_REQUEST_TIME;
 		}
 		long gatewayMillis = parseEpochMillis(timeValue);
@@ -114,7 +114,7 @@ public final class GatewayHeaderParser {
 	 * character
 	 */
 	static @Nullable String clean(String value) {
-		if (isHostile(value)) {
+		if (hasControlCharacter(value)) {
 			return null;
 		}
 		String result = value.strip();
@@ -146,7 +146,7 @@ public final class GatewayHeaderParser {
 	/**
 	 * Whether a value holds a control character, other than spaces and tabs padding it.
 	 */
-	private static boolean isHostile(String value) {
+	private static boolean hasControlCharacter(String value) {
 		int start = 0;
 		int end = value.length();
 		while (start < end && isBlank(value.charAt(start))) {

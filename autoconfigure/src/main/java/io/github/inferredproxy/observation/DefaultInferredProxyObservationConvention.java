@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 public class DefaultInferredProxyObservationConvention implements InferredProxyObservationConvention {
 
 	/**
-	 * The observation name, which is also the name of the request timer.
+	 * The observation name: the key of {@code management.observations.enable.*}.
 	 */
 	public static final String DEFAULT_NAME = "inferred.proxy.requests";
 

@@ -1,5 +1,9 @@
 package io.github.inferredproxy.autoconfigure;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +48,7 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -66,10 +70,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InferredProxyAutoConfigurationTests {
 
+	private static final ApplicationContextRunner NON_WEB_RUNNER = new ApplicationContextRunner();
+
 	private static final AutoConfigurations AUTO_CONFIGURATION = AutoConfigurations
 		.of(InferredProxyAutoConfiguration.class);
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
 		.withConfiguration(AUTO_CONFIGURATION)
 		.withUserConfiguration(TracingConfiguration.class);
 
@@ -82,11 +88,17 @@ class InferredProxyAutoConfigurationTests {
 	}
 
 	@Test
-	void nonWebApplicationGetsNoWebBeans() {
-		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(FilterRegistrationBean.class)
-			.doesNotHaveBean(HttpHandlerDecoratorFactory.class)
-			.doesNotHaveBean("inferredProxyFilter")
-			.doesNotHaveBean("inferredProxyHttpHandlerDecoratorFactory"));
+	void nonWebApplicationGetsNothing() {
+		NON_WEB_RUNNER.withConfiguration(AUTO_CONFIGURATION)
+			.withUserConfiguration(TracingConfiguration.class)
+			.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(InferredProxyProperties.class)
+				.doesNotHaveBean(InferredProxyObservations.class)
+				.doesNotHaveBean(InferredProxyTracingObservationHandler.class)
+				.doesNotHaveBean(InferredProxyRejectionCounter.class)
+				.doesNotHaveBean(FilterRegistrationBean.class)
+				.doesNotHaveBean(HttpHandlerDecoratorFactory.class));
 	}
 
 	@Test
@@ -99,7 +111,7 @@ class InferredProxyAutoConfigurationTests {
 
 	@Test
 	void backsOffWithoutATracerBean() {
-		new ApplicationContextRunner().withConfiguration(AUTO_CONFIGURATION)
+		new WebApplicationContextRunner().withConfiguration(AUTO_CONFIGURATION)
 			.withBean(ObservationRegistry.class, ObservationRegistry::create)
 			.withBean(Propagator.class, () -> Propagator.NOOP)
 			.run((context) -> assertThat(context).hasNotFailed()
@@ -109,7 +121,7 @@ class InferredProxyAutoConfigurationTests {
 
 	@Test
 	void backsOffWithoutAPropagatorBean() {
-		new ApplicationContextRunner().withConfiguration(AUTO_CONFIGURATION)
+		new WebApplicationContextRunner().withConfiguration(AUTO_CONFIGURATION)
 			.withBean(ObservationRegistry.class, ObservationRegistry::create)
 			.withBean(Tracer.class, SimpleTracer::new)
 			.run((context) -> assertThat(context).hasNotFailed()
@@ -119,7 +131,7 @@ class InferredProxyAutoConfigurationTests {
 
 	@Test
 	void backsOffWithoutAnObservationRegistryBean() {
-		new ApplicationContextRunner().withConfiguration(AUTO_CONFIGURATION)
+		new WebApplicationContextRunner().withConfiguration(AUTO_CONFIGURATION)
 			.withBean(Tracer.class, SimpleTracer::new)
 			.withBean(Propagator.class, () -> Propagator.NOOP)
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(InferredProxyObservations.class));
@@ -216,8 +228,29 @@ class InferredProxyAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
+				// Which Boot's failure analyzer reports with the value's origin.
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("inferred-proxy.enabled")
 				.hasMessageContaining("maybe"));
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "inferred-proxy.max-age, -1s", "inferred-proxy.max-age, 0s",
+			"inferred-proxy.clock-skew-tolerance, -5s", "inferred-proxy.max-tag-values, 0" })
+	void outOfRangeValueFailsStartUpNamingTheProperty(String property, String value) {
+		this.contextRunner.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues(property + "=" + value)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining(property));
+	}
+
+	@Test
+	void zeroClockSkewToleranceIsAllowed() {
+		this.contextRunner.withPropertyValues("inferred-proxy.clock-skew-tolerance=0s")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(InferredProxyObservations.class));
 	}
 
 	@Test
@@ -308,7 +341,7 @@ class InferredProxyAutoConfigurationTests {
 
 	@Test
 	void tracingHandlerComesBeforeBootsReceiverHandlerWhichStays() {
-		new ApplicationContextRunner()
+		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
 					MicrometerTracingAutoConfiguration.class, InferredProxyAutoConfiguration.class))
 			.withUserConfiguration(TracingConfiguration.class)
@@ -352,6 +385,31 @@ class InferredProxyAutoConfigurationTests {
 		}
 
 		@Test
+		void routeAndStageTagValuesAreBounded() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
+				.withPropertyValues("inferred-proxy.max-tag-values=2")
+				.run((context) -> {
+					// Boot's MeterRegistryPostProcessor applies MeterFilter beans; done by hand here.
+					SimpleMeterRegistry registry = new SimpleMeterRegistry();
+					context.getBeanProvider(MeterFilter.class).forEach(registry.config()::meterFilter);
+					for (String route : List.of("/a", "/b", "/forged-1", "/a")) {
+						registry.timer("inferred.proxy.requests", "route", route, "stage", "prod").record(Duration.ofMillis(1));
+					}
+					for (String stage : List.of("prod", "beta", "forged")) {
+						registry.timer("inferred.proxy.transit", "route", "/a", "stage", stage).record(Duration.ofMillis(1));
+					}
+					assertThat(registry.find("inferred.proxy.requests").timers()).extracting((timer) -> timer.getId().getTag("route"))
+						.containsExactlyInAnyOrder("/a", "/b");
+					assertThat(registry.find("inferred.proxy.transit").timers()).extracting((timer) -> timer.getId().getTag("stage"))
+						.containsExactlyInAnyOrder("prod", "beta");
+					// Other meters are not affected.
+					registry.timer("http.server.requests", "route", "/c").record(Duration.ofMillis(1));
+					assertThat(registry.find("http.server.requests").timers()).hasSize(1);
+				});
+		}
+
+		@Test
 		void userMeterHandlerWins() {
 			SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
 			InferredProxyAutoConfigurationTests.this.contextRunner
@@ -387,7 +445,7 @@ class InferredProxyAutoConfigurationTests {
 	@Nested
 	class WithBootObservability {
 
-		private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
 					MicrometerTracingAutoConfiguration.class, MetricsAutoConfiguration.class,
 					InferredProxyAutoConfiguration.class))
@@ -555,13 +613,13 @@ class InferredProxyAutoConfigurationTests {
 
 	}
 
-	private static void isOn(AssertableApplicationContext context) {
+	private static void isOn(AssertableWebApplicationContext context) {
 		assertThat(context).hasNotFailed()
 			.hasSingleBean(InferredProxyObservations.class)
 			.hasSingleBean(InferredProxyTracingObservationHandler.class);
 	}
 
-	private static void isOff(AssertableApplicationContext context) {
+	private static void isOff(AssertableWebApplicationContext context) {
 		assertThat(context).hasNotFailed()
 			.doesNotHaveBean(InferredProxyObservations.class)
 			.doesNotHaveBean(InferredProxyTracingObservationHandler.class)
@@ -585,7 +643,7 @@ class InferredProxyAutoConfigurationTests {
 	 * on a registry that has a handler (a registry without one creates no-op
 	 * observations).
 	 */
-	private static Observation startGatewayObservation(AssertableApplicationContext context) {
+	private static Observation startGatewayObservation(AssertableWebApplicationContext context) {
 		context.getBean(ObservationRegistry.class).observationConfig().observationHandler((observationContext) -> true);
 		return context.getBean(InferredProxyObservations.class)
 			.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
