@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.RejectionReason;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
@@ -90,12 +91,44 @@ public final class InferredProxyAutoConfiguration {
 		GatewayHeaderParser parser = new GatewayHeaderParser(
 				positive("inferred-proxy.max-age", properties.getMaxAge()),
 				notNegative("inferred-proxy.clock-skew-tolerance", properties.getClockSkewTolerance()),
-				properties.isRecordUser());
+				properties.isRecordUser(), trustPolicy(properties.getTrust()));
 		Consumer<RejectionReason> rejections = rejectionCounter.getIfAvailable();
 		return new InferredProxyObservations(observationRegistry, parser, customConvention.getIfAvailable(),
 				new DefaultInferredProxyObservationConvention(properties.getAttributeVocabulary()),
 				(rejections != null) ? rejections : (reason) -> {
 				});
+	}
+
+	private static TrustPolicy trustPolicy(InferredProxyProperties.Trust trust) {
+		TrustPolicy policy = TrustPolicy.none();
+		String secret = trust.getSharedSecret();
+		if (secret != null) {
+			try {
+				policy = policy.withSharedSecret(secret);
+			}
+			catch (IllegalArgumentException ex) {
+				// Never the secret itself in the failure report.
+				throw new InvalidConfigurationPropertyValueException("inferred-proxy.trust.shared-secret",
+						secret.isBlank() ? secret : "(hidden)", ex.getMessage());
+			}
+			try {
+				policy = policy.withSharedSecretHeader(trust.getSharedSecretHeader());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException("inferred-proxy.trust.shared-secret-header",
+						trust.getSharedSecretHeader(), ex.getMessage());
+			}
+		}
+		for (String network : trust.getNetworks()) {
+			try {
+				policy = policy.withNetwork(network);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException("inferred-proxy.trust.networks", network,
+						ex.getMessage());
+			}
+		}
+		return policy;
 	}
 
 	private static Duration positive(String property, Duration value) {

@@ -1,8 +1,11 @@
 package io.github.inferredproxy.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.inferredproxy.observation.AttributeVocabulary;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -55,6 +58,8 @@ public class InferredProxyProperties {
 	 */
 	private int maxTagValues = 100;
 
+	private final Trust trust = new Trust();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -101,6 +106,64 @@ public class InferredProxyProperties {
 
 	public void setRecordUser(boolean recordUser) {
 		this.recordUser = recordUser;
+	}
+
+	public Trust getTrust() {
+		return this.trust;
+	}
+
+	/**
+	 * Which requests may carry gateway headers. The headers are plain request headers: a
+	 * client that reaches the application directly can forge them. Without a shared
+	 * secret and without networks, every request is trusted; with both, both must hold.
+	 * A request that fails the policy gets no gateway span.
+	 */
+	public static class Trust {
+
+		/**
+		 * Value that the shared secret header must have for gateway headers to be
+		 * honoured, set as a static value in the gateway mapping. Compared in constant
+		 * time. When not set, the header is not checked.
+		 */
+		private @Nullable String sharedSecret;
+
+		/**
+		 * Name of the request header that carries the shared secret.
+		 */
+		private String sharedSecretHeader = "x-dd-proxy-secret";
+
+		/**
+		 * Networks that requests with gateway headers must come from, in CIDR notation
+		 * ('10.0.0.0/8', '2001:db8::/32') or as single addresses, matched against the
+		 * remote address of the request: behind a load balancer or proxy, that is its
+		 * address. When empty, the remote address is not checked.
+		 */
+		private List<String> networks = new ArrayList<>();
+
+		public @Nullable String getSharedSecret() {
+			return this.sharedSecret;
+		}
+
+		public void setSharedSecret(@Nullable String sharedSecret) {
+			this.sharedSecret = sharedSecret;
+		}
+
+		public String getSharedSecretHeader() {
+			return this.sharedSecretHeader;
+		}
+
+		public void setSharedSecretHeader(String sharedSecretHeader) {
+			this.sharedSecretHeader = sharedSecretHeader;
+		}
+
+		public List<String> getNetworks() {
+			return this.networks;
+		}
+
+		public void setNetworks(List<String> networks) {
+			this.networks = networks;
+		}
+
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.inferredproxy.gateway;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,7 +32,22 @@ public final class GatewayHeaderParser {
 
 	private final long clockSkewToleranceMillis;
 
+	private static final Supplier<@Nullable String> UNKNOWN_REMOTE_ADDRESS = () -> null;
+
 	private final boolean recordUser;
+
+	private final TrustPolicy trustPolicy;
+
+	/**
+	 * Create a parser that trusts every request.
+	 * @param maxAge the oldest gateway time accepted
+	 * @param clockSkewTolerance how far in the future a gateway time may be and still be
+	 * accepted (clamped to the receipt time)
+	 * @param recordUser whether to keep {@code x-dd-proxy-user}, which is personal data
+	 */
+	public GatewayHeaderParser(Duration maxAge, Duration clockSkewTolerance, boolean recordUser) {
+		this(maxAge, clockSkewTolerance, recordUser, TrustPolicy.none());
+	}
 
 	/**
 	 * Create a parser.
@@ -39,11 +55,14 @@ public final class GatewayHeaderParser {
 	 * @param clockSkewTolerance how far in the future a gateway time may be and still be
 	 * accepted (clamped to the receipt time)
 	 * @param recordUser whether to keep {@code x-dd-proxy-user}, which is personal data
+	 * @param trustPolicy which requests may carry gateway headers
 	 */
-	public GatewayHeaderParser(Duration maxAge, Duration clockSkewTolerance, boolean recordUser) {
+	public GatewayHeaderParser(Duration maxAge, Duration clockSkewTolerance, boolean recordUser,
+			TrustPolicy trustPolicy) {
 		this.maxAgeMillis = maxAge.toMillis();
 		this.clockSkewToleranceMillis = clockSkewTolerance.toMillis();
 		this.recordUser = recordUser;
+		this.trustPolicy = trustPolicy;
 	}
 
 	/**
@@ -55,9 +74,30 @@ public final class GatewayHeaderParser {
 	 * {@link RejectionReason}
 	 */
 	public @Nullable Result parse(HeaderLookup headers, long receivedEpochMillis) {
+		return parse(headers, UNKNOWN_REMOTE_ADDRESS, receivedEpochMillis);
+	}
+
+	/**
+	 * Read the gateway headers of a request, checking the trust policy first.
+	 * @param headers the request headers
+	 * @param remoteAddress supplies the remote IP address of the request (or
+	 * {@code null} when unknown), only called for a request with an {@code x-dd-proxy}
+	 * header when the trust policy has trusted networks
+	 * @param receivedEpochMillis when the application received the request
+	 * @return {@code null} when the request has no {@code x-dd-proxy} header, a
+	 * {@link GatewayRequest} when a span should be created, else the
+	 * {@link RejectionReason}
+	 */
+	public @Nullable Result parse(HeaderLookup headers, Supplier<@Nullable String> remoteAddress,
+			long receivedEpochMillis) {
 		String systemHeader = headers.firstValue(SYSTEM_HEADER);
 		if (systemHeader == null) {
 			return null;
+		}
+		// First: the headers of an untrusted request say nothing about the gateway
+		// mapping, so they must not lead to a warning about it.
+		if (!this.trustPolicy.isTrusted(headers, remoteAddress)) {
+			return RejectionReason.UNTRUSTED;
 		}
 		String systemValue = clean(systemHeader);
 		if (systemValue == null) {

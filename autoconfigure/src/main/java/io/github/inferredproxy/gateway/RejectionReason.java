@@ -46,6 +46,17 @@ public enum RejectionReason implements GatewayHeaderParser.Result {
 					+ "check that it is in milliseconds and the clocks are synchronised"),
 
 	/**
+	 * The request did not pass the trust policy ({@code inferred-proxy.trust.*}): a
+	 * missing or wrong shared secret, or a remote address outside the trusted networks.
+	 */
+	UNTRUSTED("untrusted",
+			"the request did not pass the trust policy (inferred-proxy.trust.*): check that the gateway mapping "
+					+ "sets the shared secret header (inferred-proxy.trust.shared-secret-header, x-dd-proxy-secret "
+					+ "by default) to the static value of inferred-proxy.trust.shared-secret, and that "
+					+ "inferred-proxy.trust.networks contains the address requests arrive from: behind a load "
+					+ "balancer or proxy that is its address, not the gateway's. Forged gateway headers get this too"),
+
+	/**
 	 * A required header holds control characters.
 	 */
 	INVALID_HEADER("invalid-header", "x-dd-proxy or x-dd-proxy-request-time-ms holds control characters"),

@@ -3,6 +3,7 @@ package io.github.inferredproxy.observation;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.GatewayRequest;
@@ -24,6 +25,8 @@ import org.jspecify.annotations.Nullable;
 public final class InferredProxyObservations {
 
 	private static final Log logger = LogFactory.getLog(InferredProxyObservations.class);
+
+	private static final Supplier<@Nullable String> UNKNOWN_REMOTE_ADDRESS = () -> null;
 
 	private final ObservationRegistry registry;
 
@@ -69,15 +72,29 @@ public final class InferredProxyObservations {
 	}
 
 	/**
-	 * Start the gateway observation of a request that the application has just received.
+	 * Start the gateway observation of a request that the application has just received,
+	 * its remote address unknown: a trust policy with trusted networks rejects it.
 	 * @param headers the request headers
 	 * @return the started observation, or {@code null} when the request gets no gateway
 	 * span
 	 */
 	public @Nullable Observation start(HeaderLookup headers) {
+		return start(headers, UNKNOWN_REMOTE_ADDRESS);
+	}
+
+	/**
+	 * Start the gateway observation of a request that the application has just received.
+	 * @param headers the request headers
+	 * @param remoteAddress supplies the remote IP address of the request, as a literal,
+	 * or {@code null} when unknown; called only when the trust policy has trusted
+	 * networks
+	 * @return the started observation, or {@code null} when the request gets no gateway
+	 * span
+	 */
+	public @Nullable Observation start(HeaderLookup headers, Supplier<@Nullable String> remoteAddress) {
 		try {
 			long receivedNanoTime = System.nanoTime();
-			GatewayHeaderParser.Result result = this.parser.parse(headers, System.currentTimeMillis());
+			GatewayHeaderParser.Result result = this.parser.parse(headers, remoteAddress, System.currentTimeMillis());
 			if (result == null) {
 				return null;
 			}

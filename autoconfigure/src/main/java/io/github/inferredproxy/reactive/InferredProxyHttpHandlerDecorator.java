@@ -1,8 +1,12 @@
 package io.github.inferredproxy.reactive;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SignalType;
 
@@ -37,7 +41,7 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 
 	@Override
 	public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
-		Observation observation = this.observations.start(request.getHeaders()::getFirst);
+		Observation observation = this.observations.start(request.getHeaders()::getFirst, () -> remoteAddress(request));
 		if (observation == null) {
 			return this.delegate.handle(request, response);
 		}
@@ -52,6 +56,17 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 		});
 		return inScope.doOnError((ex) -> InferredProxyObservations.stop(observation, statusAfter(response), ex, false))
 			.doFinally((signal) -> stop(observation, response, signal));
+	}
+
+	/**
+	 * The remote IP address for the trust policy: the connection's peer (with
+	 * {@code server.forward-headers-strategy=native}, the address Reactor Netty took from
+	 * the forwarded headers instead).
+	 */
+	private static @Nullable String remoteAddress(ServerHttpRequest request) {
+		InetSocketAddress address = request.getRemoteAddress();
+		InetAddress ip = (address != null) ? address.getAddress() : null;
+		return (ip != null) ? ip.getHostAddress() : null;
 	}
 
 	/**

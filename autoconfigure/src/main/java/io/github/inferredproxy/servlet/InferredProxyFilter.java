@@ -54,7 +54,7 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		Observation observation = (Observation) request.getAttribute(OBSERVATION_ATTRIBUTE);
 		if (observation == null && !isAsyncDispatch(request)) {
-			observation = this.observations.start(request::getHeader);
+			observation = this.observations.start(request::getHeader, request::getRemoteAddr);
 			if (observation != null) {
 				request.setAttribute(OBSERVATION_ATTRIBUTE, observation);
 			}
