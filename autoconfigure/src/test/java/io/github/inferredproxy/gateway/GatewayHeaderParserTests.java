@@ -411,6 +411,46 @@ class GatewayHeaderParserTests {
 		assertThat(read).containsExactly("x-dd-proxy");
 	}
 
+	@Test
+	void requestWithoutSystemHeaderNeverConsultsTheTrustPolicy() {
+		GatewayHeaderParser trusting = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false,
+				TrustPolicy.none().withSharedSecret("s3cret").withNetwork("10.0.0.0/8"));
+		List<String> read = new ArrayList<>();
+		assertThat(trusting.parse((name) -> {
+			read.add(name);
+			return null;
+		}, () -> {
+			throw new AssertionError("asked for the remote address");
+		}, NOW)).isNull();
+		assertThat(read).containsExactly("x-dd-proxy");
+	}
+
+	@Test
+	void untrustedRequestIsRejectedBeforeItsHeadersAreJudged() {
+		GatewayHeaderParser trusting = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false,
+				TrustPolicy.none().withSharedSecret("s3cret"));
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		assertThat(trusting.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNTRUSTED);
+		// A malformed time from an untrusted client is untrusted, not a mapping mistake.
+		headers.put("x-dd-proxy-request-time-ms", "soon");
+		assertThat(trusting.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNTRUSTED);
+		headers.put("x-dd-proxy-secret", "s3cret");
+		assertThat(trusting.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
+		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW - 100));
+		assertThat(trusting.parse(lookup(headers), () -> null, NOW)).isInstanceOf(GatewayRequest.class);
+	}
+
+	@Test
+	void trustedNetworksAreMatchedAgainstTheRemoteAddress() {
+		GatewayHeaderParser trusting = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false,
+				TrustPolicy.none().withNetwork("10.0.0.0/8"));
+		HeaderLookup headers = lookup(GatewayHeaders.restApi(NOW - 100));
+		assertThat(trusting.parse(headers, () -> "10.2.3.4", NOW)).isInstanceOf(GatewayRequest.class);
+		assertThat(trusting.parse(headers, () -> "192.0.2.1", NOW)).isEqualTo(RejectionReason.UNTRUSTED);
+		// Without a remote address (the two-argument parse), a network policy cannot hold.
+		assertThat(trusting.parse(headers, NOW)).isEqualTo(RejectionReason.UNTRUSTED);
+	}
+
 	private GatewayRequest parseOk(Map<String, String> headers) {
 		GatewayHeaderParser.Result result = this.parser.parse(lookup(headers), NOW);
 		assertThat(result).isInstanceOf(GatewayRequest.class);

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.gateway.RejectionReason;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
@@ -105,6 +106,31 @@ class InferredProxyObservationsTests {
 		new InferredProxyObservations(this.registry, parser(), null, (reason) -> {
 		}).start(lookup(missingTime));
 		assertThat(countOccurrences(output.getOut() + output.getErr(), WARN_MARKER)).isEqualTo(2);
+	}
+
+	@Test
+	void untrustedRequestIsCountedAndWarnedAboutOnceWithoutTheSecret(CapturedOutput output) {
+		InferredProxyObservations trusting = new InferredProxyObservations(this.registry,
+				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false,
+						TrustPolicy.none().withSharedSecret("the-real-secret").withNetwork("10.0.0.0/8")),
+				null, this.rejections::add);
+		Map<String, String> headers = GatewayHeaders.restApi(now() - 10);
+		headers.put("x-dd-proxy-secret", "a-guessed-secret");
+		assertThat(trusting.start(lookup(headers), () -> "10.0.0.1")).isNull();
+		headers.put("x-dd-proxy-secret", "the-real-secret");
+		assertThat(trusting.start(lookup(headers), () -> "192.0.2.1")).isNull();
+		// Without a remote address a network policy cannot hold.
+		assertThat(trusting.start(lookup(headers))).isNull();
+		assertThat(this.rejections).containsExactly(RejectionReason.UNTRUSTED, RejectionReason.UNTRUSTED,
+				RejectionReason.UNTRUSTED);
+		assertThat(this.registry).doesNotHaveAnyObservation();
+		String log = output.getOut() + output.getErr();
+		assertThat(countOccurrences(log, WARN_MARKER)).isEqualTo(1);
+		assertThat(log).contains("reason=untrusted").doesNotContain("the-real-secret", "a-guessed-secret");
+		Observation observation = trusting.start(lookup(headers), () -> "10.0.0.1");
+		assertThat(observation).isNotNull();
+		InferredProxyObservations.stop(observation, 200, null, false);
+		assertThat(this.rejections).hasSize(3);
 	}
 
 	@Test
