@@ -613,6 +613,131 @@ class InferredProxyAutoConfigurationTests {
 
 	}
 
+	@Nested
+	class Trust {
+
+		@Test
+		void noTrustPolicyByDefault() {
+			InferredProxyAutoConfigurationTests.this.contextRunner.run((context) -> {
+				InferredProxyProperties.Trust trust = context.getBean(InferredProxyProperties.class).getTrust();
+				assertThat(trust.getSharedSecret()).isNull();
+				assertThat(trust.getSharedSecretHeader()).isEqualTo("x-dd-proxy-secret");
+				assertThat(trust.getNetworks()).isEmpty();
+				// Neither a secret nor an address is needed.
+				assertThat(start(context, GatewayHeaders.restApi(System.currentTimeMillis() - 10), null)).isNotNull();
+			});
+		}
+
+		@Test
+		void propertiesBindAndConfigureThePolicy() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withPropertyValues("inferred-proxy.trust.shared-secret=s3cret",
+						"inferred-proxy.trust.shared-secret-header=X-Gateway-Token",
+						"inferred-proxy.trust.networks=10.0.0.0/8, 2001:db8::/32")
+				.run((context) -> {
+					InferredProxyProperties.Trust trust = context.getBean(InferredProxyProperties.class).getTrust();
+					assertThat(trust.getSharedSecret()).isEqualTo("s3cret");
+					assertThat(trust.getSharedSecretHeader()).isEqualTo("X-Gateway-Token");
+					assertThat(trust.getNetworks()).containsExactly("10.0.0.0/8", "2001:db8::/32");
+					Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
+					assertThat(start(context, headers, "10.0.0.1")).isNull();
+					headers.put("x-gateway-token", "s3cret");
+					assertThat(start(context, headers, "10.0.0.1")).isNotNull();
+					assertThat(start(context, headers, "2001:db8::7")).isNotNull();
+					assertThat(start(context, headers, "192.0.2.1")).isNull();
+					assertThat(start(context, headers, null)).isNull();
+				});
+		}
+
+		@Test
+		void propertiesBindFromEnvironmentVariables() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withInitializer(environmentVariables(Map.of("INFERRED_PROXY_TRUST_SHARED_SECRET", "s3cret",
+						"INFERRED_PROXY_TRUST_NETWORKS", "10.0.0.0/8,192.168.0.0/16")))
+				.run((context) -> {
+					InferredProxyProperties.Trust trust = context.getBean(InferredProxyProperties.class).getTrust();
+					assertThat(trust.getSharedSecret()).isEqualTo("s3cret");
+					assertThat(trust.getNetworks()).containsExactly("10.0.0.0/8", "192.168.0.0/16");
+					Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
+					headers.put("x-dd-proxy-secret", "s3cret");
+					assertThat(start(context, headers, "192.168.1.1")).isNotNull();
+				});
+		}
+
+		@Test
+		void emptyNetworksEnvironmentVariableMeansNoNetworkCheck() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withInitializer(environmentVariables(Map.of("INFERRED_PROXY_TRUST_NETWORKS", "")))
+				.run((context) -> {
+					assertThat(context.getBean(InferredProxyProperties.class).getTrust().getNetworks()).isEmpty();
+					assertThat(start(context, GatewayHeaders.restApi(System.currentTimeMillis() - 10), null))
+						.isNotNull();
+				});
+		}
+
+		@Test
+		void secretHeaderAloneConfiguresNothing() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withPropertyValues("inferred-proxy.trust.shared-secret-header=x-gateway-token")
+				.run((context) -> assertThat(
+						start(context, GatewayHeaders.restApi(System.currentTimeMillis() - 10), null))
+					.isNotNull());
+		}
+
+		@ParameterizedTest
+		@CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+				"inferred-proxy.trust.networks | 10.0.0.0/33", "inferred-proxy.trust.networks | localhost",
+				"inferred-proxy.trust.networks | 10.1.0.0/8", "inferred-proxy.trust.networks | 10.0.0.0/8;192.168.0.0/16", "inferred-proxy.trust.networks | `10.0.0.0/8,`",
+				"inferred-proxy.trust.shared-secret | ``", "inferred-proxy.trust.shared-secret | `  `" })
+		void invalidValueFailsStartUpNamingTheProperty(String property, String value) {
+			InferredProxyAutoConfigurationTests.this.contextRunner.withPropertyValues(property + "=" + value)
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining(property));
+		}
+
+		@Test
+		void invalidSecretHeaderFailsStartUpNamingTheProperty() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withPropertyValues("inferred-proxy.trust.shared-secret=s3cret",
+						"inferred-proxy.trust.shared-secret-header=x gateway token")
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("inferred-proxy.trust.shared-secret-header"));
+		}
+
+		@Test
+		void invalidSecretFailsStartUpWithoutShowingTheSecret() {
+			InferredProxyAutoConfigurationTests.this.contextRunner
+				.withPropertyValues("inferred-proxy.trust.shared-secret=s3cr\u00e9t-value")
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("inferred-proxy.trust.shared-secret")
+					.message()
+					.doesNotContain("s3cr"));
+		}
+
+		private static Observation start(AssertableWebApplicationContext context, Map<String, String> headers,
+				String remoteAddress) {
+			context.getBean(ObservationRegistry.class)
+				.observationConfig()
+				.observationHandler((observationContext) -> true);
+			Observation observation = context.getBean(InferredProxyObservations.class)
+				.start(lookup(headers), () -> remoteAddress);
+			if (observation != null) {
+				InferredProxyObservations.stop(observation, 200, null, false);
+			}
+			return observation;
+		}
+
+	}
+
 	private static void isOn(AssertableWebApplicationContext context) {
 		assertThat(context).hasNotFailed()
 			.hasSingleBean(InferredProxyObservations.class)

@@ -32,6 +32,9 @@ class InferredProxyPropertiesTests {
 		assertThat(properties.getClockSkewTolerance()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(properties.getAttributeVocabulary()).isEqualTo(AttributeVocabulary.BOTH);
 		assertThat(properties.isRecordUser()).isFalse();
+		assertThat(properties.getTrust().getSharedSecret()).isNull();
+		assertThat(properties.getTrust().getSharedSecretHeader()).isEqualTo("x-dd-proxy-secret");
+		assertThat(properties.getTrust().getNetworks()).isEmpty();
 	}
 
 	@Test
@@ -39,15 +42,14 @@ class InferredProxyPropertiesTests {
 	void everyPropertyIsInTheMetadataWithADescription() throws Exception {
 		Map<String, Object> metadata = readMetadata();
 		List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
-		List<String> expected = Arrays.stream(Introspector.getBeanInfo(InferredProxyProperties.class, Object.class)
-			.getPropertyDescriptors())
-			.filter((descriptor) -> descriptor.getWriteMethod() != null)
-			.map(PropertyDescriptor::getName)
-			.map((name) -> "inferred-proxy." + name.replaceAll("([A-Z])", "-$1").toLowerCase())
+		List<String> expected = Stream
+			.concat(propertyNames("inferred-proxy.", InferredProxyProperties.class),
+					propertyNames("inferred-proxy.trust.", InferredProxyProperties.Trust.class))
 			.toList();
 		assertThat(expected).contains("inferred-proxy.enabled", "inferred-proxy.max-age",
 				"inferred-proxy.clock-skew-tolerance", "inferred-proxy.attribute-vocabulary",
-				"inferred-proxy.record-user");
+				"inferred-proxy.record-user", "inferred-proxy.trust.shared-secret",
+				"inferred-proxy.trust.shared-secret-header", "inferred-proxy.trust.networks");
 		// Plus Datadog's alias, documented in additional-spring-configuration-metadata.json.
 		assertThat(properties).extracting((property) -> property.get("name"))
 			.containsExactlyInAnyOrderElementsOf(
@@ -67,7 +69,26 @@ class InferredProxyPropertiesTests {
 			.containsEntry("inferred-proxy.max-age", "5m")
 			.containsEntry("inferred-proxy.clock-skew-tolerance", "5s")
 			.containsEntry("inferred-proxy.attribute-vocabulary", "both")
-			.containsEntry("inferred-proxy.record-user", false);
+			.containsEntry("inferred-proxy.record-user", false)
+			.containsEntry("inferred-proxy.trust.shared-secret-header", "x-dd-proxy-secret");
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void nestedPropertiesHaveTheirGroup() throws Exception {
+		List<Map<String, Object>> groups = (List<Map<String, Object>>) readMetadata().get("groups");
+		assertThat(groups).extracting((group) -> group.get("name")).contains("inferred-proxy.trust");
+	}
+
+	/**
+	 * The names of the bound properties of a properties class: those with a setter. A
+	 * nested class (getter only) is listed with its own prefix.
+	 */
+	private static Stream<String> propertyNames(String prefix, Class<?> type) throws Exception {
+		return Arrays.stream(Introspector.getBeanInfo(type, Object.class).getPropertyDescriptors())
+			.filter((descriptor) -> descriptor.getWriteMethod() != null)
+			.map(PropertyDescriptor::getName)
+			.map((name) -> prefix + name.replaceAll("([A-Z])", "-$1").toLowerCase());
 	}
 
 	private static Map<String, Object> readMetadata() throws Exception {
