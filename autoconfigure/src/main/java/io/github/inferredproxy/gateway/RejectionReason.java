@@ -54,7 +54,8 @@ public enum RejectionReason implements GatewayHeaderParser.Result {
 					+ "sets the shared secret header (inferred-proxy.trust.shared-secret-header, x-dd-proxy-secret "
 					+ "by default) to the static value of inferred-proxy.trust.shared-secret, and that "
 					+ "inferred-proxy.trust.networks contains the address requests arrive from: behind a load "
-					+ "balancer or proxy that is its address, not the gateway's. Forged gateway headers get this too"),
+					+ "balancer or proxy that is its address, not the gateway's (forged gateway headers are rejected "
+					+ "this way too)"),
 
 	/**
 	 * A required header holds control characters.
