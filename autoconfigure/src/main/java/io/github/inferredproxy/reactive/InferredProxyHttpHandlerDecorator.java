@@ -1,5 +1,6 @@
 package io.github.inferredproxy.reactive;
 
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -37,6 +38,11 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 
 	@Override
 	public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
+		// Most requests do not come through a gateway: answer them with one header lookup,
+		// before a header lookup function is allocated for the parser.
+		if (request.getHeaders().getFirst(GatewayHeaderParser.SYSTEM_HEADER) == null) {
+			return this.delegate.handle(request, response);
+		}
 		Observation observation = this.observations.start(request.getHeaders()::getFirst);
 		if (observation == null) {
 			return this.delegate.handle(request, response);
