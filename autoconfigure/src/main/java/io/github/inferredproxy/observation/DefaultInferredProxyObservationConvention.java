@@ -135,24 +135,24 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 				? bounded("https://" + request.domain() + request.path()) : null;
 		Integer status = context.getStatusCode();
 		// One list and one sort: chained KeyValues.and() calls copy and sort the whole set
-		// once per key.
+		// once per key. Added in key order, so that the sort has nothing to move.
 		List<KeyValue> keyValues = new ArrayList<>(17);
-		keyValues.add(HighCardinalityKeyNames.COMPONENT.withValue(request.system().value()));
-		keyValues.add(HighCardinalityKeyNames.SPAN_TYPE.withValue("web"));
-		keyValues.add(HighCardinalityKeyNames.OPERATION_NAME.withValue(spanName));
-		keyValues.add(HighCardinalityKeyNames.RESOURCE_NAME.withValue(resource));
 		keyValues.add(HighCardinalityKeyNames.INFERRED_SPAN.withValue("1"));
-		optional(keyValues, HighCardinalityKeyNames.SERVICE_NAME, request.domain());
-		optional(keyValues, HighCardinalityKeyNames.HTTP_METHOD, request.method());
-		optional(keyValues, HighCardinalityKeyNames.HTTP_URL, url);
-		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath());
-		optional(keyValues, HighCardinalityKeyNames.STAGE, request.stage());
-		optional(keyValues, HighCardinalityKeyNames.HTTP_STATUS_CODE, (status != null) ? status.toString() : null);
 		optional(keyValues, HighCardinalityKeyNames.ACCOUNT_ID, request.accountId());
 		optional(keyValues, HighCardinalityKeyNames.API_ID, request.apiId());
-		optional(keyValues, HighCardinalityKeyNames.REGION, request.region());
-		optional(keyValues, HighCardinalityKeyNames.RESOURCE_KEY, request.arn());
 		optional(keyValues, HighCardinalityKeyNames.AWS_USER, request.user());
+		keyValues.add(HighCardinalityKeyNames.COMPONENT.withValue(request.system().value()));
+		optional(keyValues, HighCardinalityKeyNames.RESOURCE_KEY, request.arn());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_METHOD, request.method());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_STATUS_CODE, (status != null) ? status.toString() : null);
+		optional(keyValues, HighCardinalityKeyNames.HTTP_URL, url);
+		keyValues.add(HighCardinalityKeyNames.OPERATION_NAME.withValue(spanName));
+		optional(keyValues, HighCardinalityKeyNames.REGION, request.region());
+		keyValues.add(HighCardinalityKeyNames.RESOURCE_NAME.withValue(resource));
+		optional(keyValues, HighCardinalityKeyNames.SERVICE_NAME, request.domain());
+		keyValues.add(HighCardinalityKeyNames.SPAN_TYPE.withValue("web"));
+		optional(keyValues, HighCardinalityKeyNames.STAGE, request.stage());
 		return KeyValues.of(keyValues);
 	}
 
@@ -164,19 +164,20 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 	protected KeyValues openTelemetryKeyValues(InferredProxyContext context) {
 		GatewayRequest request = context.getGatewayRequest();
 		Integer status = context.getStatusCode();
+		// In key order, as above.
 		List<KeyValue> keyValues = new ArrayList<>(11);
-		keyValues.add(HighCardinalityKeyNames.CLOUD_PROVIDER.withValue(request.system().cloudProvider()));
-		optional(keyValues, HighCardinalityKeyNames.SERVER_ADDRESS, request.domain());
-		optional(keyValues, HighCardinalityKeyNames.HTTP_REQUEST_METHOD, request.method());
-		optional(keyValues, HighCardinalityKeyNames.URL_SCHEME, (request.path() != null) ? "https" : null);
-		optional(keyValues, HighCardinalityKeyNames.URL_PATH, request.path());
-		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath());
-		optional(keyValues, HighCardinalityKeyNames.HTTP_RESPONSE_STATUS_CODE,
-				(status != null) ? status.toString() : null);
 		optional(keyValues, HighCardinalityKeyNames.CLOUD_ACCOUNT_ID, request.accountId());
+		keyValues.add(HighCardinalityKeyNames.CLOUD_PROVIDER.withValue(request.system().cloudProvider()));
 		optional(keyValues, HighCardinalityKeyNames.CLOUD_REGION, request.region());
 		optional(keyValues, HighCardinalityKeyNames.CLOUD_RESOURCE_ID, request.arn());
 		optional(keyValues, HighCardinalityKeyNames.ENDUSER_ID, request.user());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_REQUEST_METHOD, request.method());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_RESPONSE_STATUS_CODE,
+				(status != null) ? status.toString() : null);
+		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath());
+		optional(keyValues, HighCardinalityKeyNames.SERVER_ADDRESS, request.domain());
+		optional(keyValues, HighCardinalityKeyNames.URL_PATH, request.path());
+		optional(keyValues, HighCardinalityKeyNames.URL_SCHEME, (request.path() != null) ? "https" : null);
 		return KeyValues.of(keyValues);
 	}
 
