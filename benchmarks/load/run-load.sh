@@ -7,7 +7,9 @@
 #   STACK=reactive benchmarks/load/run-load.sh  # Spring WebFlux (Reactor Netty)
 #
 # Environment: ROUNDS (3), DURATION seconds per wrk run (15), WARMUP seconds (10),
-# CONNECTIONS (16), SKIP_BUILD=1 to reuse the sample jar. Bounded: every wrk run has a
+# CONNECTIONS (16), HEADERS (the request kinds, "gateway plain"), APP_ARGS (more
+# arguments for both applications, for example
+# --inferred-proxy.attribute-vocabulary=opentelemetry), SKIP_BUILD=1 to reuse the sample jar. Bounded: every wrk run has a
 # fixed duration and the application must be up within 90 s. It starts one
 # application at a time and stops each by its PID, also on failure or Ctrl-C.
 set -euo pipefail
@@ -53,6 +55,8 @@ start_app() {
 		--management.tracing.sampling.probability=1.0)
 	[ "$STACK" = reactive ] && args+=(--spring.main.web-application-type=reactive)
 	[ "$1" = off ] && args+=(--inferred-proxy.enabled=false)
+	# shellcheck disable=SC2206
+	[ -n "${APP_ARGS:-}" ] && args+=($APP_ARGS)
 	java -Xms512m -Xmx512m -jar "$jar" "${args[@]}" > "$work/app-$1.log" 2>&1 &
 	app_pid=$!
 	base="http://127.0.0.1:$port"
@@ -70,21 +74,27 @@ run_wrk() {
 	(cd "$here" && wrk -t1 -c"$CONNECTIONS" -d"$2s" --timeout 5s --latency -s "$1" "$base") | grep '^RESULT'
 }
 
-echo "# $(date -u +%FT%TZ) stack=$STACK rounds=$ROUNDS duration=${DURATION}s connections=$CONNECTIONS"
+echo "# $(date -u +%FT%TZ) stack=$STACK rounds=$ROUNDS duration=${DURATION}s connections=$CONNECTIONS ${APP_ARGS:-}"
 echo "# $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(java -version 2>&1 | head -1)"
+HEADERS=${HEADERS:-gateway plain}
 for round in $(seq 1 "$ROUNDS"); do
-	for starter in on off; do
+	# Alternate which application goes first, so that a drift in the machine's load
+	# does not always favour the same one.
+	order="on off"
+	[ $((round % 2)) = 0 ] && order="off on"
+	for starter in $order; do
 		start_app "$starter"
-		run_wrk gateway.lua "$WARMUP" >/dev/null
-		run_wrk plain.lua "$WARMUP" >/dev/null
-		for headers in gateway plain; do
+		for headers in $HEADERS; do
+			run_wrk "$headers.lua" "$WARMUP" >/dev/null
+		done
+		for headers in $HEADERS; do
 			echo "$round $starter $headers $(run_wrk "$headers.lua" "$DURATION") load=$(cut -d' ' -f1 /proc/loadavg)" \
 				| tee -a "$work/results"
 		done
 		if [ "$starter" = on ]; then
 			# The gateway requests must have had gateway spans, and none been rejected.
-			spans=$(curl -fs "$base/actuator/metrics/inferred.proxy.requests" | sed -n 's/.*"statistic":"COUNT","value":\([0-9.E]*\).*/\1/p')
-			rejected=$(curl -fs "$base/actuator/metrics/inferred.proxy.rejected" | sed -n 's/.*"statistic":"COUNT","value":\([0-9.E]*\).*/\1/p')
+			spans=$(curl -fs "$base/actuator/metrics/inferred.proxy.requests" | sed -n 's/.*"statistic":"COUNT","value":\([0-9.E]*\).*/\1/p' || true)
+			rejected=$(curl -fs "$base/actuator/metrics/inferred.proxy.rejected" | sed -n 's/.*"statistic":"COUNT","value":\([0-9.E]*\).*/\1/p' || true)
 			echo "#   starter on: inferred.proxy.requests count=$spans, inferred.proxy.rejected count=$rejected"
 		fi
 		stop_app
@@ -92,9 +102,9 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 awk '
-	{ split($4, a, "="); rps[$2" "$3] += a[2]; n[$2" "$3]++
-	  for (i = 5; i <= 7; i++) { split($i, b, "="); p[$2" "$3" "b[1]] = p[$2" "$3" "b[1]] " " b[2] }
-	  split($9, e, "="); err[$2" "$3] += e[2] }
+	{ split($5, a, "="); rps[$2" "$3] += a[2]; n[$2" "$3]++
+	  for (i = 6; i <= 8; i++) { split($i, b, "="); p[$2" "$3" "b[1]] = p[$2" "$3" "b[1]] " " b[2] }
+	  split($10, e, "="); err[$2" "$3] += e[2] }
 	function median(list,   v, c, i, j, t) {
 		c = split(list, v, " ")
 		for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
@@ -104,8 +114,9 @@ awk '
 		print ""
 		print "| requests | starter | req/s (mean) | on/off | p50 µs | p90 µs | p99 µs | errors |"
 		print "|---|---|---:|---:|---:|---:|---:|---:|"
-		split("gateway plain", hs, " ")
-		for (h = 1; h <= 2; h++) for (s = 1; s <= 2; s++) {
+		nh = split("gateway plain", hs, " ")
+		for (h = 1; h <= nh; h++) for (s = 1; s <= 2; s++) {
+			if (!n["on " hs[h]]) continue
 			st = (s == 1) ? "on" : "off"; k = st " " hs[h]
 			ratio = (s == 1) ? sprintf("%.3f", rps["on " hs[h]] / rps["off " hs[h]]) : ""
 			printf "| %s | %s | %.0f | %s | %s | %s | %s | %d |\n", (hs[h] == "gateway") ? "with gateway headers" : "without", st,
