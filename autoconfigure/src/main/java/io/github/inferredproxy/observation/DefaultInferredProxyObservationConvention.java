@@ -1,5 +1,7 @@
 package io.github.inferredproxy.observation;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -132,22 +134,26 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		String url = (request.domain() != null && request.path() != null)
 				? bounded("https://" + request.domain() + request.path()) : null;
 		Integer status = context.getStatusCode();
-		return KeyValues.of(HighCardinalityKeyNames.COMPONENT.withValue(request.system().value()),
-				HighCardinalityKeyNames.SPAN_TYPE.withValue("web"),
-				HighCardinalityKeyNames.OPERATION_NAME.withValue(spanName),
-				HighCardinalityKeyNames.RESOURCE_NAME.withValue(resource),
-				HighCardinalityKeyNames.INFERRED_SPAN.withValue("1"))
-			.and(optional(HighCardinalityKeyNames.SERVICE_NAME, request.domain()))
-			.and(optional(HighCardinalityKeyNames.HTTP_METHOD, request.method()))
-			.and(optional(HighCardinalityKeyNames.HTTP_URL, url))
-			.and(optional(HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath()))
-			.and(optional(HighCardinalityKeyNames.STAGE, request.stage()))
-			.and(optional(HighCardinalityKeyNames.HTTP_STATUS_CODE, (status != null) ? status.toString() : null))
-			.and(optional(HighCardinalityKeyNames.ACCOUNT_ID, request.accountId()))
-			.and(optional(HighCardinalityKeyNames.API_ID, request.apiId()))
-			.and(optional(HighCardinalityKeyNames.REGION, request.region()))
-			.and(optional(HighCardinalityKeyNames.RESOURCE_KEY, request.arn()))
-			.and(optional(HighCardinalityKeyNames.AWS_USER, request.user()));
+		// One list and one sort: chained KeyValues.and() calls copy and sort the whole set
+		// once per key. Added in key order, so that the sort has nothing to move.
+		List<KeyValue> keyValues = new ArrayList<>(17);
+		keyValues.add(HighCardinalityKeyNames.INFERRED_SPAN.withValue("1"));
+		optional(keyValues, HighCardinalityKeyNames.ACCOUNT_ID, request.accountId());
+		optional(keyValues, HighCardinalityKeyNames.API_ID, request.apiId());
+		optional(keyValues, HighCardinalityKeyNames.AWS_USER, request.user());
+		keyValues.add(HighCardinalityKeyNames.COMPONENT.withValue(request.system().value()));
+		optional(keyValues, HighCardinalityKeyNames.RESOURCE_KEY, request.arn());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_METHOD, request.method());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_STATUS_CODE, (status != null) ? status.toString() : null);
+		optional(keyValues, HighCardinalityKeyNames.HTTP_URL, url);
+		keyValues.add(HighCardinalityKeyNames.OPERATION_NAME.withValue(spanName));
+		optional(keyValues, HighCardinalityKeyNames.REGION, request.region());
+		keyValues.add(HighCardinalityKeyNames.RESOURCE_NAME.withValue(resource));
+		optional(keyValues, HighCardinalityKeyNames.SERVICE_NAME, request.domain());
+		keyValues.add(HighCardinalityKeyNames.SPAN_TYPE.withValue("web"));
+		optional(keyValues, HighCardinalityKeyNames.STAGE, request.stage());
+		return KeyValues.of(keyValues);
 	}
 
 	/**
@@ -158,22 +164,27 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 	protected KeyValues openTelemetryKeyValues(InferredProxyContext context) {
 		GatewayRequest request = context.getGatewayRequest();
 		Integer status = context.getStatusCode();
-		return KeyValues.of(HighCardinalityKeyNames.CLOUD_PROVIDER.withValue(request.system().cloudProvider()))
-			.and(optional(HighCardinalityKeyNames.SERVER_ADDRESS, request.domain()))
-			.and(optional(HighCardinalityKeyNames.HTTP_REQUEST_METHOD, request.method()))
-			.and(optional(HighCardinalityKeyNames.URL_SCHEME, (request.path() != null) ? "https" : null))
-			.and(optional(HighCardinalityKeyNames.URL_PATH, request.path()))
-			.and(optional(HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath()))
-			.and(optional(HighCardinalityKeyNames.HTTP_RESPONSE_STATUS_CODE,
-					(status != null) ? status.toString() : null))
-			.and(optional(HighCardinalityKeyNames.CLOUD_ACCOUNT_ID, request.accountId()))
-			.and(optional(HighCardinalityKeyNames.CLOUD_REGION, request.region()))
-			.and(optional(HighCardinalityKeyNames.CLOUD_RESOURCE_ID, request.arn()))
-			.and(optional(HighCardinalityKeyNames.ENDUSER_ID, request.user()));
+		// In key order, as above.
+		List<KeyValue> keyValues = new ArrayList<>(11);
+		optional(keyValues, HighCardinalityKeyNames.CLOUD_ACCOUNT_ID, request.accountId());
+		keyValues.add(HighCardinalityKeyNames.CLOUD_PROVIDER.withValue(request.system().cloudProvider()));
+		optional(keyValues, HighCardinalityKeyNames.CLOUD_REGION, request.region());
+		optional(keyValues, HighCardinalityKeyNames.CLOUD_RESOURCE_ID, request.arn());
+		optional(keyValues, HighCardinalityKeyNames.ENDUSER_ID, request.user());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_REQUEST_METHOD, request.method());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_RESPONSE_STATUS_CODE,
+				(status != null) ? status.toString() : null);
+		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath());
+		optional(keyValues, HighCardinalityKeyNames.SERVER_ADDRESS, request.domain());
+		optional(keyValues, HighCardinalityKeyNames.URL_PATH, request.path());
+		optional(keyValues, HighCardinalityKeyNames.URL_SCHEME, (request.path() != null) ? "https" : null);
+		return KeyValues.of(keyValues);
 	}
 
-	private static KeyValues optional(HighCardinalityKeyNames key, @Nullable String value) {
-		return (value != null) ? KeyValues.of(key.withValue(value)) : KeyValues.empty();
+	private static void optional(List<KeyValue> keyValues, HighCardinalityKeyNames key, @Nullable String value) {
+		if (value != null) {
+			keyValues.add(key.withValue(value));
+		}
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.github.inferredproxy.reactive;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -41,6 +42,11 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 
 	@Override
 	public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
+		// Most requests do not come through a gateway: answer them with one header lookup,
+		// before a header lookup function is allocated for the parser.
+		if (request.getHeaders().getFirst(GatewayHeaderParser.SYSTEM_HEADER) == null) {
+			return this.delegate.handle(request, response);
+		}
 		Observation observation = this.observations.start(request.getHeaders()::getFirst, () -> remoteAddress(request));
 		if (observation == null) {
 			return this.delegate.handle(request, response);

@@ -1,7 +1,9 @@
 package io.github.inferredproxy.servlet;
 
 import java.io.IOException;
+import java.util.Objects;
 
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.micrometer.observation.Observation;
 import jakarta.servlet.AsyncEvent;
@@ -43,9 +45,37 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 		this.observations = observations;
 	}
 
+	private volatile @Nullable AttributeName alreadyFilteredAttributeName;
+
 	@Override
 	protected boolean shouldNotFilterAsyncDispatch() {
 		return false;
+	}
+
+	/**
+	 * Most requests do not come through a gateway: pass them on before
+	 * {@code OncePerRequestFilter} sets and removes its request attribute, so that they
+	 * cost one header lookup and allocate nothing.
+	 */
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return request.getHeader(GatewayHeaderParser.SYSTEM_HEADER) == null
+				&& request.getAttribute(OBSERVATION_ATTRIBUTE) == null;
+	}
+
+	/**
+	 * The name {@code OncePerRequestFilter} asks for on every request, built once per
+	 * filter name rather than concatenated per request.
+	 */
+	@Override
+	protected String getAlreadyFilteredAttributeName() {
+		String filterName = getFilterName();
+		AttributeName cached = this.alreadyFilteredAttributeName;
+		if (cached == null || !Objects.equals(cached.filterName(), filterName)) {
+			cached = new AttributeName(filterName, super.getAlreadyFilteredAttributeName());
+			this.alreadyFilteredAttributeName = cached;
+		}
+		return cached.attributeName();
 	}
 
 	@Override
@@ -87,6 +117,10 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 				InferredProxyObservations.stop(observation, status, error, false);
 			}
 		}
+	}
+
+	private record AttributeName(@Nullable String filterName, String attributeName) {
+
 	}
 
 	private static Throwable unwrap(Throwable ex) {

@@ -1,0 +1,182 @@
+package io.github.inferredproxy.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.RejectionReason;
+import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
+import io.github.inferredproxy.observation.InferredProxyObservations;
+import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
+import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
+import io.micrometer.tracing.handler.PropagatingSenderTracingObservationHandler;
+import io.micrometer.tracing.handler.TracingAwareMeterObservationHandler;
+import io.micrometer.tracing.otel.bridge.OtelBaggageManager;
+import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
+import io.micrometer.tracing.otel.bridge.OtelPropagator;
+import io.micrometer.tracing.otel.bridge.OtelTracer;
+import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A real OpenTelemetry SDK behind Micrometer Tracing's OpenTelemetry bridge, and an
+ * {@link ObservationRegistry} whose handlers are grouped as Spring Boot groups them: the
+ * tracing handlers in one first-matching composite (the starter's handler before
+ * Micrometer's receiver, sender and default handlers), and, with metrics, the meter
+ * handlers in another (the starter's before Boot's tracing-aware default).
+ * <p>
+ * The SDK samples every trace and has no span processor, so nothing is exported and the
+ * benchmarks measure span creation, not I/O. A recording fixture instead keeps the spans
+ * in memory, to check that a benchmark builds the span tree it claims to measure.
+ */
+final class TracingFixture {
+
+	/**
+	 * Handler sets, as a JMH parameter value.
+	 */
+	static final String TRACING = "tracing";
+
+	static final String TRACING_AND_METRICS = "tracing+metrics";
+
+	final Tracer otelTracer;
+
+	final OtelTracer tracer;
+
+	final ObservationRegistry registry;
+
+	final InferredProxyObservations observations;
+
+	final @Nullable InMemorySpanExporter exporter;
+
+	private TracingFixture(String handlers, boolean record) {
+		this.exporter = record ? InMemorySpanExporter.create() : null;
+		var providerBuilder = SdkTracerProvider.builder()
+			// Spring Boot's sampler, at management.tracing.sampling.probability=1.0.
+			.setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(1.0)));
+		if (this.exporter != null) {
+			providerBuilder.addSpanProcessor(SimpleSpanProcessor.create(this.exporter));
+		}
+		SdkTracerProvider provider = providerBuilder.build();
+		this.otelTracer = provider.get("benchmarks");
+		OtelCurrentTraceContext currentTraceContext = new OtelCurrentTraceContext();
+		this.tracer = new OtelTracer(this.otelTracer, currentTraceContext, (event) -> {
+		}, new OtelBaggageManager(currentTraceContext, List.of(), List.of()));
+		// Spring Boot's default propagation: W3C trace context and W3C baggage.
+		OtelPropagator propagator = new OtelPropagator(ContextPropagators.create(TextMapPropagator
+			.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())),
+				this.otelTracer);
+		this.registry = ObservationRegistry.create();
+		this.registry.observationConfig()
+			.observationHandler(new FirstMatchingCompositeObservationHandler(
+					new InferredProxyTracingObservationHandler(this.tracer, propagator),
+					new PropagatingReceiverTracingObservationHandler<>(this.tracer, propagator),
+					new PropagatingSenderTracingObservationHandler<>(this.tracer, propagator),
+					new DefaultTracingObservationHandler(this.tracer)));
+		Consumer<RejectionReason> rejections = (reason) -> {
+		};
+		if (TRACING_AND_METRICS.equals(handlers)) {
+			SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
+			this.registry.observationConfig()
+				.observationHandler(new FirstMatchingCompositeObservationHandler(
+						new InferredProxyMeterObservationHandler(meterRegistry),
+						new TracingAwareMeterObservationHandler<>(new DefaultMeterObservationHandler(meterRegistry),
+								this.tracer)));
+			rejections = new InferredProxyRejectionCounter(meterRegistry);
+		}
+		else if (!TRACING.equals(handlers)) {
+			throw new IllegalArgumentException("Unknown handlers: " + handlers);
+		}
+		// Defaults of InferredProxyProperties, except that x-dd-proxy-user is read too, so
+		// that a "full header set" is the worst case.
+		GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true);
+		this.observations = new InferredProxyObservations(this.registry, parser, null, rejections);
+	}
+
+	static TracingFixture create(String handlers) {
+		return new TracingFixture(handlers, false);
+	}
+
+	static TracingFixture recording(String handlers) {
+		return new TracingFixture(handlers, true);
+	}
+
+	/**
+	 * Start and end one span on the same SDK: the floor any span costs.
+	 */
+	void bareSpan() {
+		this.otelTracer.spanBuilder("bare").startSpan().end();
+	}
+
+	/**
+	 * Start and end one span with the gateway span's 26 attributes (both vocabularies, as
+	 * the default convention writes them, the user's included) and its start time, on the
+	 * same SDK: what the span alone costs, without the Observation API.
+	 */
+	void attributedSpan(long startEpochMillis) {
+		var span = this.otelTracer.spanBuilder("aws.apigateway")
+			.setSpanKind(SpanKind.SERVER)
+			.setStartTimestamp(startEpochMillis, TimeUnit.MILLISECONDS)
+			.startSpan();
+		for (int i = 0; i < GATEWAY_ATTRIBUTES.length; i += 2) {
+			span.setAttribute(GATEWAY_ATTRIBUTES[i], GATEWAY_ATTRIBUTES[i + 1]);
+		}
+		span.setAttribute("http.response.status_code", 200L);
+		span.setAttribute("_dd.inferred_span", 1L);
+		span.end();
+	}
+
+	private static final String[] GATEWAY_ATTRIBUTES = { "component", "aws-apigateway", "span.type", "web",
+			"operation.name", "aws.apigateway", "resource.name", "GET /orders/{id}", "service.name",
+			"api.example.com", "http.method", "GET", "http.url", "https://api.example.com/prod/orders/42",
+			"http.route", "/orders/{id}", "stage", "prod", "http.status_code", "200", "account_id", "123456789012",
+			"apiid", "a1b2c3d4e5", "region", "eu-west-3", "dd_resource_key",
+			"arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5", "aws_user", "arn:aws:iam::123456789012:user/ada",
+			"cloud.provider", "aws", "server.address", "api.example.com", "http.request.method", "GET",
+			"url.scheme", "https", "url.path", "/prod/orders/42", "cloud.account.id", "123456789012",
+			"cloud.region", "eu-west-3", "cloud.resource_id", "arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5",
+			"enduser.id", "arn:aws:iam::123456789012:user/ada" };
+
+	/**
+	 * Check the spans that one benchmark operation produced, and forget them.
+	 * @param description what the operation was, for the failure message
+	 * @param expectGateway whether a gateway span is expected
+	 */
+	void verify(String description, boolean expectGateway) {
+		InMemorySpanExporter exporter = this.exporter;
+		if (exporter == null) {
+			throw new IllegalStateException("Not a recording fixture");
+		}
+		var spans = exporter.getFinishedSpanItems();
+		try {
+			var server = spans.stream().filter((span) -> span.getName().startsWith("http ")).toList();
+			var gateway = spans.stream().filter((span) -> span.getName().equals("aws.apigateway")).toList();
+			if (server.size() != 1 || gateway.size() != (expectGateway ? 1 : 0) || spans.size() != server.size() + gateway.size()) {
+				throw new IllegalStateException(description + ": unexpected spans " + spans);
+			}
+			if (expectGateway && !server.get(0).getParentSpanId().equals(gateway.get(0).getSpanId())) {
+				throw new IllegalStateException(description + ": the server span is not the gateway span's child " + spans);
+			}
+		}
+		finally {
+			exporter.reset();
+		}
+	}
+
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Turn a JMH JSON result (-rf json) into the Markdown tables of README.md, with the
+derived figures that the targets are about, all from the same run."""
+import json
+import sys
+
+results = json.load(open(sys.argv[1] if len(sys.argv) > 1 else "results/jmh.json"))
+rows = {}
+for r in results:
+    cls, name = r["benchmark"].split(".")[-2:]
+    param = (r.get("params") or {}).get("handlers", "")
+    score = r["primaryMetric"]["score"]
+    error = r["primaryMetric"]["scoreError"]
+    alloc = r["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score", float("nan"))
+    rows[(cls, name, param)] = (score, error, alloc)
+
+print("| benchmark | handlers | ns/op | ± (99.9%) | B/op |")
+print("|---|---|---:|---:|---:|")
+for (cls, name, param), (score, error, alloc) in rows.items():
+    print(f"| {cls}.{name} | {param} | {score:,.1f} | {error:,.1f} | {alloc:,.0f} |")
+
+
+def get(cls, name, param=""):
+    return rows[(cls, name, param)]
+
+
+print()
+print("| derived figure (same run) | ns | B |")
+print("|---|---:|---:|")
+d = "HeaderDetectionBenchmark"
+for bench, base, label in (("filterWithoutGatewayHeaders", "baselineEmptyChain", "servlet filter, no gateway headers, over an empty chain"),
+                           ("decoratorWithoutGatewayHeaders", "baselineEmptyHandler", "WebFlux decorator, no gateway headers, over an empty handler")):
+    t, _, a = get(d, bench)
+    bt, _, ba = get(d, base)
+    print(f"| {label} | {t - bt:.1f} | {a - ba:.0f} |")
+p = "GatewayHeaderParserBenchmark"
+for bench, label in (("parseFromMap", "parse + validate 11 gateway headers (map lookup)"),
+                     ("parseFromServletRequest", "parse + validate 11 gateway headers (servlet request lookup)")):
+    t, _, a = get(p, bench)
+    print(f"| {label} | {t:.1f} | {a:.0f} |")
+for cls, stack in (("ServletRequestBenchmark", "servlet"), ("ReactiveRequestBenchmark", "WebFlux")):
+    for param in ("tracing", "tracing+metrics"):
+        bare, _, bare_a = get(cls, "bareOtelSpan", param)
+        attr, _, attr_a = get(cls, "otelSpanWithGatewayAttributes", param)
+        off_g, _, off_g_a = get(cls, "serverObservationGatewayHeaders", param)
+        on_g, _, on_g_a = get(cls, "starterGatewayHeaders", param)
+        off_p, _, off_p_a = get(cls, "serverObservationNoGatewayHeaders", param)
+        on_p, _, on_p_a = get(cls, "starterNoGatewayHeaders", param)
+        gw = on_g - off_g
+        print(f"| {stack} ({param}): gateway span = starter − server observation, with headers | {gw:,.0f} "
+              f"(**{gw / bare:.1f}x** bare span {bare:.0f} ns; {gw / attr:.1f}x span with gateway attributes {attr:.0f} ns) | {on_g_a - off_g_a:,.0f} |")
+        print(f"| {stack} ({param}): starter on − off, without gateway headers | {on_p - off_p:,.0f} "
+              f"({100 * (on_p - off_p) / off_p:+.1f}% of {off_p:,.0f} ns) | {on_p_a - off_p_a:,.0f} |")
