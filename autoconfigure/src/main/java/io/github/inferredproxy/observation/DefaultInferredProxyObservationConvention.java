@@ -64,6 +64,11 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(InferredProxyContext context) {
+		// Micrometer asks at start and at stop; only the values at stop are used, and
+		// computing them twice was a fifth of the gateway span's cost.
+		if (!context.isResponseComplete()) {
+			return KeyValues.empty();
+		}
 		return KeyValues.of(system(context), stage(context), method(context), route(context), status(context),
 				outcome(context));
 	}
@@ -105,6 +110,9 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(InferredProxyContext context) {
+		if (!context.isResponseComplete()) {
+			return KeyValues.empty();
+		}
 		KeyValues keyValues = KeyValues.empty();
 		if (this.vocabulary.includesDatadog()) {
 			keyValues = keyValues.and(datadogKeyValues(context));

@@ -86,6 +86,15 @@ public class InferredProxyContext extends ReceiverContext<HeaderLookup> {
 	}
 
 	/**
+	 * Return whether the response is complete and the observation is being stopped: only
+	 * then are the key values read (by the span and the meters).
+	 * @return whether the observation is stopping
+	 */
+	public boolean isResponseComplete() {
+		return this.stopped.get();
+	}
+
+	/**
 	 * Return whether the client went away before the response was complete.
 	 * @return whether the request was cancelled
 	 */

@@ -1,5 +1,7 @@
 package io.github.inferredproxy.observation;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.common.KeyValue;
@@ -47,10 +49,11 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 
 	@Override
 	public void onStop(InferredProxyContext context) {
-		Tags tags = Tags.empty();
+		List<Tag> tagList = new ArrayList<>();
 		for (KeyValue keyValue : context.getLowCardinalityKeyValues()) {
-			tags = tags.and(Tag.of(keyValue.getKey(), keyValue.getValue()));
+			tagList.add(Tag.of(keyValue.getKey(), keyValue.getValue()));
 		}
+		Tags tags = Tags.of(tagList);
 		Timer.builder(REQUESTS_TIMER)
 			.description("Requests from the gateway's receive time to the end of the response")
 			.tags(tags)

@@ -294,6 +294,7 @@ class InferredProxyAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("inferred-proxy.attribute-vocabulary=opentelemetry").run((context) -> {
 			Observation observation = startGatewayObservation(context);
 			assertThat(observation).isNotNull();
+			InferredProxyObservations.stop(observation, 200, null, false);
 			assertThat(observation.getContext().getHighCardinalityKeyValues()).extracting(KeyValue::getKey)
 				.contains("server.address")
 				.doesNotContain("component", "service.name");

@@ -335,8 +335,20 @@ class DefaultInferredProxyObservationConventionTests {
 		return java.util.Arrays.stream(names).map(KeyName::asString).toList();
 	}
 
+	/**
+	 * A context whose response is complete: the convention's key values are read then.
+	 */
 	private static InferredProxyContext context(GatewayRequest request) {
-		return new InferredProxyContext(request, (name) -> null, System.nanoTime());
+		InferredProxyContext context = new InferredProxyContext(request, (name) -> null, System.nanoTime());
+		context.markStopped();
+		return context;
+	}
+
+	@Test
+	void noKeyValuesBeforeTheResponseIsComplete() {
+		InferredProxyContext context = new InferredProxyContext(restApi(), (name) -> null, System.nanoTime());
+		assertThat(this.convention.getLowCardinalityKeyValues(context)).isEmpty();
+		assertThat(this.convention.getHighCardinalityKeyValues(context)).isEmpty();
 	}
 
 	private static GatewayRequest with(GatewayRequest request, UnaryOperator<GatewayRequest> change) {
