@@ -28,11 +28,11 @@ public final class GatewayHeaderParser {
 
 	private static final int MAX_TIME_DIGITS = 19;
 
+	private static final Supplier<@Nullable String> UNKNOWN_REMOTE_ADDRESS = () -> null;
+
 	private final long maxAgeMillis;
 
 	private final long clockSkewToleranceMillis;
-
-	private static final Supplier<@Nullable String> UNKNOWN_REMOTE_ADDRESS = () -> null;
 
 	private final boolean recordUser;
 
