@@ -89,6 +89,15 @@ public class ServletTestApplication {
 			return current.traceId() + " " + current.spanId();
 		}
 
+		/**
+		 * Answers with the value of the {@code tenant} baggage entry the application sees.
+		 */
+		@GetMapping("/baggage")
+		String baggage() {
+			String tenant = this.tracer.getBaggage("tenant").get();
+			return (tenant != null) ? tenant : "none";
+		}
+
 		@GetMapping("/forward")
 		ModelAndView forward() {
 			return new ModelAndView("forward:/orders/7");
