@@ -37,6 +37,8 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 
 	private final InferredProxyObservations observations;
 
+	private volatile @Nullable AttributeName alreadyFilteredAttributeName;
+
 	/**
 	 * Create a filter.
 	 * @param observations starts and stops the gateway observations
@@ -44,8 +46,6 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 	public InferredProxyFilter(InferredProxyObservations observations) {
 		this.observations = observations;
 	}
-
-	private volatile @Nullable AttributeName alreadyFilteredAttributeName;
 
 	@Override
 	protected boolean shouldNotFilterAsyncDispatch() {
