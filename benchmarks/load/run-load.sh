@@ -9,7 +9,10 @@
 # Environment: ROUNDS (3), DURATION seconds per wrk run (15), WARMUP seconds (10),
 # CONNECTIONS (16), HEADERS (the request kinds, "gateway plain"), APP_ARGS (more
 # arguments for both applications, for example
-# --inferred-proxy.attribute-vocabulary=opentelemetry), SKIP_BUILD=1 to reuse the sample jar. Bounded: every wrk run has a
+# --inferred-proxy.attribute-vocabulary=opentelemetry), ON_ARGS and OFF_ARGS (what "on"
+# and "off" add; by default nothing and --inferred-proxy.enabled=false: set them to
+# compare something else in the same run, such as one observation switched off),
+# SKIP_BUILD=1 to reuse the sample jar. Bounded: every wrk run has a
 # fixed duration and the application must be up within 90 s. It starts one
 # application at a time and stops each by its PID, also on failure or Ctrl-C.
 set -euo pipefail
@@ -54,7 +57,10 @@ start_app() {
 		--sample.trace-tree.enabled=false --logging.level.root=WARN
 		--management.tracing.sampling.probability=1.0)
 	[ "$STACK" = reactive ] && args+=(--spring.main.web-application-type=reactive)
-	[ "$1" = off ] && args+=(--inferred-proxy.enabled=false)
+	# shellcheck disable=SC2206
+	[ "$1" = on ] && args+=(${ON_ARGS:-})
+	# shellcheck disable=SC2206
+	[ "$1" = off ] && args+=(${OFF_ARGS---inferred-proxy.enabled=false})
 	# shellcheck disable=SC2206
 	[ -n "${APP_ARGS:-}" ] && args+=($APP_ARGS)
 	java -Xms512m -Xmx512m -jar "$jar" "${args[@]}" > "$work/app-$1.log" 2>&1 &
@@ -75,6 +81,7 @@ run_wrk() {
 }
 
 echo "# $(date -u +%FT%TZ) stack=$STACK rounds=$ROUNDS duration=${DURATION}s connections=$CONNECTIONS ${APP_ARGS:-}"
+echo "# on: ${ON_ARGS:-(nothing)}; off: ${OFF_ARGS---inferred-proxy.enabled=false}"
 echo "# $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(java -version 2>&1 | head -1)"
 HEADERS=${HEADERS:-gateway plain}
 for round in $(seq 1 "$ROUNDS"); do
@@ -91,12 +98,10 @@ for round in $(seq 1 "$ROUNDS"); do
 			echo "$round $starter $headers $(run_wrk "$headers.lua" "$DURATION") load=$(cut -d' ' -f1 /proc/loadavg)" \
 				| tee -a "$work/results"
 		done
-		if [ "$starter" = on ]; then
-			# The gateway requests must have had gateway spans, and none been rejected.
-			spans=$(curl -fs "$base/actuator/metrics/inferred.proxy.requests" | sed -n 's/.*"statistic":"COUNT","value":\([0-9.E]*\).*/\1/p' || true)
-			rejected=$(curl -fs "$base/actuator/metrics/inferred.proxy.rejected" | sed -n 's/.*"statistic":"COUNT","value":\([0-9.E]*\).*/\1/p' || true)
-			echo "#   starter on: inferred.proxy.requests count=$spans, inferred.proxy.rejected count=$rejected"
-		fi
+		# The gateway requests must have had gateway spans, and none been rejected.
+		spans=$(curl -fs "$base/actuator/metrics/inferred.proxy.requests" | sed -n 's/.*"statistic":"COUNT","value":\([0-9.E]*\).*/\1/p' || true)
+		rejected=$(curl -fs "$base/actuator/metrics/inferred.proxy.rejected" | sed -n 's/.*"statistic":"COUNT","value":\([0-9.E]*\).*/\1/p' || true)
+		echo "#   $starter: inferred.proxy.requests count=${spans:-none}, inferred.proxy.rejected count=${rejected:-none}"
 		stop_app
 	done
 done
