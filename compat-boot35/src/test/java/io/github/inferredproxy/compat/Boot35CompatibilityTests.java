@@ -4,10 +4,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.compat.CompatTestApplication.Spans;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -42,9 +46,12 @@ class Boot35CompatibilityTests {
 		@Autowired
 		Spans spans;
 
+		@Autowired
+		MeterRegistry meters;
+
 		@Test
 		void gatewaySpanIsParentOfServerSpan() throws Exception {
-			assertSpanTree(this.port, this.spans, "/orders/1");
+			assertSpanTree(this.port, this.spans, this.meters, "/orders/1");
 		}
 
 	}
@@ -61,14 +68,17 @@ class Boot35CompatibilityTests {
 		@Autowired
 		Spans spans;
 
+		@Autowired
+		MeterRegistry meters;
+
 		@Test
 		void gatewaySpanIsParentOfServerSpan() throws Exception {
-			assertSpanTree(this.port, this.spans, "/orders/2");
+			assertSpanTree(this.port, this.spans, this.meters, "/orders/2");
 		}
 
 	}
 
-	static void assertSpanTree(int port, Spans spans, String path) throws Exception {
+	static void assertSpanTree(int port, Spans spans, MeterRegistry meters, String path) throws Exception {
 		assertThat(SpringBootVersion.getVersion()).startsWith("3.5.");
 		long gatewayTime = System.currentTimeMillis() - 200;
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
@@ -84,13 +94,24 @@ class Boot35CompatibilityTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		SpanData gateway = spans.await("gateway span of " + path,
 				(span) -> span.getName().equals("aws.apigateway") && ("/prod" + path)
-					.equals(span.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("url.path"))));
+					.equals(span.getAttributes().get(AttributeKey.stringKey("url.path"))));
 		SpanData server = spans.await("server span", (span) -> span.getParentSpanId().equals(gateway.getSpanId()));
 		assertThat(gateway.getTraceId()).isEqualTo(TRACE_ID);
 		assertThat(gateway.getParentSpanId()).isEqualTo(UPSTREAM_SPAN_ID);
 		assertThat(gateway.getStartEpochNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(gatewayTime));
 		assertThat(server.getName()).contains("/orders/{id}");
 		assertThat(gateway.getEndEpochNanos()).isGreaterThanOrEqualTo(server.getEndEpochNanos());
+		// Attributes and meter tags come from the gateway context's own key-value storage,
+		// which overrides Micrometer's Observation.Context methods.
+		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("http.route"))).isEqualTo("/orders/{id}");
+		assertThat(gateway.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+		// Boot's tracing handlers run before its meter handlers: the timer may be recorded
+		// just after the span was exported.
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(meters.find("inferred.proxy.requests")
+				.tags("route", "/orders/{id}", "status", "200", "outcome", "SUCCESS", "system", "aws-apigateway")
+				.timer()).isNotNull());
 	}
 
 }
