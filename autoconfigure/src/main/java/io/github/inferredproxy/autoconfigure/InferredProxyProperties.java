@@ -22,7 +22,8 @@ public class InferredProxyProperties {
 	 * 'dd.trace.inferred.proxy.services.enabled' (env DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED)
 	 * decides. Read by the auto-configuration's condition, before binding.
 	 */
-	private boolean enabled = true;
+	// Boxed, so that an empty value (which the condition treats as not set) binds too.
+	private @Nullable Boolean enabled = true;
 
 	/**
 	 * Oldest gateway receive time accepted. An older 'x-dd-proxy-request-time-ms' (a
@@ -60,11 +61,11 @@ public class InferredProxyProperties {
 
 	private final Trust trust = new Trust();
 
-	public boolean isEnabled() {
+	public @Nullable Boolean getEnabled() {
 		return this.enabled;
 	}
 
-	public void setEnabled(boolean enabled) {
+	public void setEnabled(@Nullable Boolean enabled) {
 		this.enabled = enabled;
 	}
 

@@ -62,6 +62,13 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		return context.getGatewayRequest().system().spanName();
 	}
 
+	/**
+	 * Return the meter tags. Empty until the response is complete
+	 * ({@link InferredProxyContext#isResponseComplete()}): Micrometer asks at start and at
+	 * stop, and only the values at stop are used. An override should keep that gate.
+	 * @param context the context
+	 * @return the key values
+	 */
 	@Override
 	public KeyValues getLowCardinalityKeyValues(InferredProxyContext context) {
 		// Micrometer asks at start and at stop; only the values at stop are used, and
@@ -73,14 +80,29 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 				outcome(context));
 	}
 
+	/**
+	 * Return the {@code system} meter tag: the gateway, e.g. {@code aws-apigateway}.
+	 * @param context the context
+	 * @return the key value
+	 */
 	protected KeyValue system(InferredProxyContext context) {
 		return LowCardinalityKeyNames.SYSTEM.withValue(context.getGatewayRequest().system().value());
 	}
 
+	/**
+	 * Return the {@code stage} meter tag, {@code UNKNOWN} without a stage header.
+	 * @param context the context
+	 * @return the key value
+	 */
 	protected KeyValue stage(InferredProxyContext context) {
 		return LowCardinalityKeyNames.STAGE.withValue(orUnknown(context.getGatewayRequest().stage()));
 	}
 
+	/**
+	 * Return the {@code method} meter tag: a standard HTTP method, else {@code UNKNOWN}.
+	 * @param context the context
+	 * @return the key value
+	 */
 	protected KeyValue method(InferredProxyContext context) {
 		String method = context.getGatewayRequest().method();
 		if (method == null) {
@@ -91,15 +113,33 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		return LowCardinalityKeyNames.METHOD.withValue(STANDARD_METHODS.contains(upperCase) ? upperCase : UNKNOWN);
 	}
 
+	/**
+	 * Return the {@code route} meter tag: the route template from the resource path
+	 * header, else {@code UNKNOWN} (never the raw path).
+	 * @param context the context
+	 * @return the key value
+	 */
 	protected KeyValue route(InferredProxyContext context) {
 		return LowCardinalityKeyNames.ROUTE.withValue(orUnknown(context.getGatewayRequest().resourcePath()));
 	}
 
+	/**
+	 * Return the {@code status} meter tag: the final response status, else
+	 * {@code UNKNOWN}.
+	 * @param context the context
+	 * @return the key value
+	 */
 	protected KeyValue status(InferredProxyContext context) {
 		Integer status = context.getStatusCode();
 		return LowCardinalityKeyNames.STATUS.withValue((status != null) ? String.valueOf(status) : UNKNOWN);
 	}
 
+	/**
+	 * Return the {@code outcome} meter tag: {@code SUCCESS}, {@code CLIENT_ERROR}, ...,
+	 * {@code UNKNOWN} for a cancelled request or no status.
+	 * @param context the context
+	 * @return the key value
+	 */
 	protected KeyValue outcome(InferredProxyContext context) {
 		Integer status = context.getStatusCode();
 		if (context.isCancelled() || status == null || status < 100 || status > 599) {
@@ -108,6 +148,13 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		return LowCardinalityKeyNames.OUTCOME.withValue(OUTCOMES[status / 100 - 1]);
 	}
 
+	/**
+	 * Return the span attributes of the configured vocabularies, and the clock skew when
+	 * there was one. Empty until the response is complete, as
+	 * {@link #getLowCardinalityKeyValues}.
+	 * @param context the context
+	 * @return the key values
+	 */
 	@Override
 	public KeyValues getHighCardinalityKeyValues(InferredProxyContext context) {
 		if (!context.isResponseComplete()) {

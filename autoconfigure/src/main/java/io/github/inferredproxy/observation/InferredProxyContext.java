@@ -3,9 +3,9 @@ package io.github.inferredproxy.observation;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.inferredproxy.gateway.GatewayRequest;
+import io.github.inferredproxy.gateway.HeaderLookup;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
-import io.github.inferredproxy.gateway.HeaderLookup;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.jspecify.annotations.Nullable;
@@ -191,6 +191,11 @@ public class InferredProxyContext extends ReceiverContext<HeaderLookup> {
 	@Override
 	public @Nullable KeyValue getHighCardinalityKeyValue(String key) {
 		return this.highCardinalityKeyValues.get(key);
+	}
+
+	@Override
+	public KeyValues getAllKeyValues() {
+		return this.lowCardinalityKeyValues.get().and(this.highCardinalityKeyValues.get());
 	}
 
 	/**

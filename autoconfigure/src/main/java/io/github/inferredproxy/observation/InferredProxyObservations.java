@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Starts and stops gateway observations; the part of the instrumentation that the servlet
  * filter and the WebFlux decorator share. It never throws: a problem leaves the request
- * without a gateway span, is logged at DEBUG and counted as a rejection.
+ * without a gateway span and is counted as a rejection, logged at WARN the first time for
+ * each reason and at DEBUG afterwards.
  *
  * @author Inferred Proxy contributors
  */

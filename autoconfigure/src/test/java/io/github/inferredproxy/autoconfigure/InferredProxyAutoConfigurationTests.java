@@ -215,6 +215,13 @@ class InferredProxyAutoConfigurationTests {
 	}
 
 	@Test
+	void emptyPropertyCountsAsNotSetAndStillBinds() {
+		this.contextRunner.withPropertyValues("inferred-proxy.enabled=").run(InferredProxyAutoConfigurationTests::isOn);
+		this.contextRunner.withInitializer(environmentVariables(Map.of("INFERRED_PROXY_ENABLED", "")))
+			.run(InferredProxyAutoConfigurationTests::isOn);
+	}
+
+	@Test
 	void emptyPropertyLetsTheDatadogAliasDecide() {
 		this.contextRunner
 			.withInitializer(environmentVariables(Map.of("DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED", "false")))

@@ -27,7 +27,7 @@ class InferredProxyPropertiesTests {
 	@Test
 	void defaultsAreSafe() {
 		InferredProxyProperties properties = new InferredProxyProperties();
-		assertThat(properties.isEnabled()).isTrue();
+		assertThat(properties.getEnabled()).isTrue();
 		assertThat(properties.getMaxAge()).isEqualTo(Duration.ofMinutes(5));
 		assertThat(properties.getClockSkewTolerance()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(properties.getAttributeVocabulary()).isEqualTo(AttributeVocabulary.BOTH);

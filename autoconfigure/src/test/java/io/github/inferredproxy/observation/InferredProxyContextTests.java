@@ -1,5 +1,7 @@
 package io.github.inferredproxy.observation;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -75,6 +77,18 @@ class InferredProxyContextTests {
 			.hasLowCardinalityKeyValue("status", "200")
 			.hasHighCardinalityKeyValue("http.route", "/orders/{id}")
 			.doesNotHaveHighCardinalityKeyValueWithKey("stage");
+	}
+
+	@Test
+	void overridesEveryKeyValueMethodOfMicrometersContext() throws NoSuchMethodException {
+		// A key-value method that a later Micrometer adds would read the superclass's maps,
+		// which stay empty here.
+		for (Method method : Observation.Context.class.getDeclaredMethods()) {
+			if (Modifier.isPublic(method.getModifiers()) && method.getName().contains("KeyValue")) {
+				assertThat(InferredProxyContext.class.getMethod(method.getName(), method.getParameterTypes())
+					.getDeclaringClass()).as(method.toString()).isEqualTo(InferredProxyContext.class);
+			}
+		}
 	}
 
 	private static void assertSameAsMicrometersContext(Consumer<Observation.Context> changes) {
