@@ -3,6 +3,13 @@ package io.github.inferredproxy.observation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
@@ -77,6 +84,39 @@ class InferredProxyContextTests {
 			.hasLowCardinalityKeyValue("status", "200")
 			.hasHighCardinalityKeyValue("http.route", "/orders/{id}")
 			.doesNotHaveHighCardinalityKeyValueWithKey("stage");
+	}
+
+	@Test
+	void keyValuesAddedFromSeveralThreadsAreAllKept() throws Exception {
+		// Micrometer's context is safe for concurrent writers; this one must be too.
+		InferredProxyContext context = gatewayContext();
+		int threads = 4;
+		int keysPerThread = 200;
+		ExecutorService executor = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> writers = new ArrayList<>();
+			for (int thread = 0; thread < threads; thread++) {
+				String prefix = "t" + thread + ".";
+				writers.add(executor.submit(() -> {
+					start.await();
+					for (int key = 0; key < keysPerThread; key++) {
+						context.addHighCardinalityKeyValue(KeyValue.of(prefix + key, "v"));
+						context.addLowCardinalityKeyValues(KeyValues.of(prefix + key, "v"));
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> writer : writers) {
+				writer.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+		assertThat(context.getHighCardinalityKeyValues()).hasSize(threads * keysPerThread);
+		assertThat(context.getLowCardinalityKeyValues()).hasSize(threads * keysPerThread);
 	}
 
 	@Test
