@@ -72,6 +72,7 @@ public final class GatewayHeaderParser {
 	 * @return {@code null} when the request has no {@code x-dd-proxy} header, a
 	 * {@link GatewayRequest} when a span should be created, else the
 	 * {@link RejectionReason}
+	 * @throws IllegalArgumentException when {@code receivedEpochMillis} is negative
 	 */
 	public @Nullable Result parse(HeaderLookup headers, long receivedEpochMillis) {
 		return parse(headers, UNKNOWN_REMOTE_ADDRESS, receivedEpochMillis);
@@ -87,9 +88,14 @@ public final class GatewayHeaderParser {
 	 * @return {@code null} when the request has no {@code x-dd-proxy} header, a
 	 * {@link GatewayRequest} when a span should be created, else the
 	 * {@link RejectionReason}
+	 * @throws IllegalArgumentException when {@code receivedEpochMillis} is negative
 	 */
 	public @Nullable Result parse(HeaderLookup headers, Supplier<@Nullable String> remoteAddress,
 			long receivedEpochMillis) {
+		if (receivedEpochMillis < 0) {
+			// Before 1970: a caller's bug, and the clock-skew arithmetic would overflow.
+			throw new IllegalArgumentException("receivedEpochMillis must not be negative: " + receivedEpochMillis);
+		}
 		String systemHeader = headers.firstValue(SYSTEM_HEADER);
 		if (systemHeader == null) {
 			return null;
@@ -169,9 +175,11 @@ public final class GatewayHeaderParser {
 
 	/**
 	 * Cut a value to {@link #MAX_VALUE_LENGTH} characters, never in the middle of a
-	 * surrogate pair: a lone surrogate is not valid Unicode, and exporters turn it into
-	 * '?' or drop the attribute.
-	 * @param value the value
+	 * surrogate pair (a lone surrogate is not valid Unicode, and exporters turn it into
+	 * '?' or drop the attribute), and without the blanks the cut left at its end. Values
+	 * composed of several header values (an ARN, a URL) must go through it too: each
+	 * part is within the limit, their concatenation is not.
+	 * @param value the value, not blank
 	 * @return the value, cut if needed
 	 */
 	public static String truncate(String value) {
@@ -180,7 +188,7 @@ public final class GatewayHeaderParser {
 		}
 		int end = Character.isHighSurrogate(value.charAt(MAX_VALUE_LENGTH - 1)) ? MAX_VALUE_LENGTH - 1
 				: MAX_VALUE_LENGTH;
-		return value.substring(0, end);
+		return value.substring(0, end).stripTrailing();
 	}
 
 	/**

@@ -67,14 +67,15 @@ public enum GatewaySystem {
 	 * Return the ARN of the API, for gateways that have one.
 	 * @param region the region, may be {@code null}
 	 * @param apiId the API id, may be {@code null}
-	 * @return the ARN, or {@code null} when the gateway has no ARN or region or API id is
-	 * unknown
+	 * @return the ARN, at most {@value GatewayHeaderParser#MAX_VALUE_LENGTH} characters,
+	 * or {@code null} when the gateway has no ARN or region or API id is unknown
 	 */
 	public @Nullable String arn(@Nullable String region, @Nullable String apiId) {
 		if (this.arnCollection == null || region == null || apiId == null) {
 			return null;
 		}
-		return "arn:" + partition(region) + ":apigateway:" + region + "::/" + this.arnCollection + "/" + apiId;
+		return GatewayHeaderParser
+			.truncate("arn:" + partition(region) + ":apigateway:" + region + "::/" + this.arnCollection + "/" + apiId);
 	}
 
 	private static String partition(String region) {

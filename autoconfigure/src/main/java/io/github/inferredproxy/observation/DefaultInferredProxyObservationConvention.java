@@ -185,9 +185,9 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		String spanName = request.system().spanName();
 		String route = (request.resourcePath() != null) ? request.resourcePath() : request.path();
 		String resource = (request.method() != null)
-				? bounded(request.method() + ((route != null) ? " " + route : "")) : spanName;
+				? GatewayHeaderParser.truncate(request.method() + ((route != null) ? " " + route : "")) : spanName;
 		String url = (request.domain() != null && request.path() != null)
-				? bounded("https://" + request.domain() + request.path()) : null;
+				? GatewayHeaderParser.truncate("https://" + request.domain() + request.path()) : null;
 		Integer status = context.getStatusCode();
 		// One list and one sort: chained KeyValues.and() calls copy and sort the whole set
 		// once per key. Added in key order, so that the sort has nothing to move.
@@ -240,14 +240,6 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		if (value != null) {
 			keyValues.add(key.withValue(value));
 		}
-	}
-
-	/**
-	 * Cut a value composed of several header values: each part is already cut, but their
-	 * concatenation is not.
-	 */
-	private static String bounded(String value) {
-		return GatewayHeaderParser.truncate(value);
 	}
 
 	private static String orUnknown(@Nullable String value) {

@@ -165,15 +165,31 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 			// ResponseStatusException, ...) that the server observation hands on.
 			boolean clientError = status != null && status >= 400 && status <= 499;
 			if (error != null && !clientError) {
-				span.error(error);
+				recordError(span, error);
 			}
 			else if (status != null && status >= 500 && status <= 599) {
 				markServerError(span, status);
 			}
 		}
 
+		/**
+		 * Record the application's exception; one whose {@code getMessage()} or
+		 * {@code toString()} throws must not keep the span from ending.
+		 */
+		private static void recordError(Span span, Throwable error) {
+			try {
+				span.error(error);
+			}
+			catch (RuntimeException ex) {
+				markServerError(span, error.getClass().getName());
+			}
+		}
+
 		private static void markServerError(Span span, int status) {
-			String description = "HTTP " + status;
+			markServerError(span, "HTTP " + status);
+		}
+
+		private static void markServerError(Span span, String description) {
 			if (OTEL_BRIDGE_PRESENT && OpenTelemetryStatus.setError(span, description)) {
 				return;
 			}

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link GatewayHeaderParser}.
@@ -332,6 +333,21 @@ class GatewayHeaderParserTests {
 		assertThat(request.path()).hasSize(2048).isEqualTo(longPath.substring(0, 2048));
 		assertThat(request.domain()).hasSize(2048);
 		assertThat(request.stage()).hasSize(2048);
+	}
+
+	@Test
+	void valueCutAtMaxLengthDoesNotEndInABlank() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy-stage", "s".repeat(2045) + "   tail");
+		assertThat(parseOk(headers).stage()).isEqualTo("s".repeat(2045));
+	}
+
+	@Test
+	void negativeReceiveTimeIsACallersError() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", "9".repeat(19));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.parser.parse(lookup(headers), -1))
+			.withMessageContaining("receivedEpochMillis");
 	}
 
 	@Test

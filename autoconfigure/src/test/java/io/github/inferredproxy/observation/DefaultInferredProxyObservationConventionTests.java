@@ -5,6 +5,7 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.GatewaySystem;
 import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.HighCardinalityKeyNames;
@@ -110,6 +111,25 @@ class DefaultInferredProxyObservationConventionTests {
 					.doesNotContain("https:///");
 			}
 		}
+	}
+
+	@Test
+	void composedValuesAreCutToTheMaximumLengthWithoutATrailingBlank() {
+		String longest = "x".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH);
+		// A cut after "https://" + 2,040 characters of the domain lands in the blanks.
+		String domain = "d".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH - 8 - 2) + "  " + "e".repeat(6);
+		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, domain, longest, "/" + longest.substring(1),
+				longest, longest, longest, longest, longest));
+		context.setStatusCode(200);
+		Map<String, String> high = high(this.convention, context);
+		assertThat(high).allSatisfy((key, value) -> assertThat(value).as(key)
+			.hasSizeLessThanOrEqualTo(GatewayHeaderParser.MAX_VALUE_LENGTH)
+			.isEqualTo(value.strip()));
+		assertThat(high.get("dd_resource_key")).hasSize(GatewayHeaderParser.MAX_VALUE_LENGTH)
+			.startsWith("arn:aws:apigateway:xxx");
+		assertThat(high.get("cloud.resource_id")).isEqualTo(high.get("dd_resource_key"));
+		assertThat(high.get("resource.name")).hasSize(GatewayHeaderParser.MAX_VALUE_LENGTH);
+		assertThat(high.get("http.url")).isEqualTo("https://" + domain.strip().substring(0, 2038));
 	}
 
 	@Test

@@ -282,6 +282,23 @@ class InferredProxyTracingObservationHandlerTests {
 	}
 
 	@Test
+	void exceptionWhoseMessageThrowsStillEndsTheGatewaySpanAsAnError() {
+		RuntimeException hostile = new RuntimeException() {
+
+			@Override
+			public String getMessage() {
+				throw new IllegalStateException("no message for you");
+			}
+
+		};
+		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		InferredProxyObservations.stop(gateway, 500, hostile, false);
+		SpanData span = onlySpanNamed("aws.apigateway");
+		assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+		assertThat(attribute(span, "http.status_code")).isEqualTo("500");
+	}
+
+	@Test
 	void exceptionIsRecordedOnceWhenBothServerAndGatewayObservationsReportIt() {
 		IllegalStateException failure = new IllegalStateException("boom");
 		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
