@@ -1,5 +1,6 @@
 package io.github.inferredproxy.observation;
 
+import java.net.SocketException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -14,6 +15,8 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.web.util.DisconnectedClientHelper;
 
 /**
  * Starts and stops gateway observations; the part of the instrumentation that the servlet
@@ -132,7 +135,10 @@ public final class InferredProxyObservations {
 				return;
 			}
 			context.setStatusCode(statusCode);
-			context.setCancelled(cancelled);
+			if (cancelled) {
+				// Else keep what the server observation may have handed over.
+				context.setCancelled(true);
+			}
 			if (error != null) {
 				observation.error(error);
 			}
@@ -141,6 +147,32 @@ public final class InferredProxyObservations {
 		catch (RuntimeException ex) {
 			logger.debug("Failed to stop the gateway observation", ex);
 		}
+	}
+
+	/**
+	 * Return whether an exception says that the client went away: Spring's
+	 * {@link DisconnectedClientHelper} check, plus the plain "Connection reset" that a
+	 * read of the request body throws when the client reset the connection. Such a
+	 * request is cancelled, not a server error. Never throws, also for an exception
+	 * whose message does.
+	 * @param error the exception
+	 * @return whether the client went away
+	 */
+	public static boolean isClientGone(Throwable error) {
+		try {
+			if (DisconnectedClientHelper.isClientDisconnectedException(error)) {
+				return true;
+			}
+			for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+				if (cause instanceof SocketException && "Connection reset".equals(cause.getMessage())) {
+					return true;
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Failed to read an exception of the application", ex);
+		}
+		return false;
 	}
 
 	private void reject(RejectionReason reason, @Nullable Throwable ex) {

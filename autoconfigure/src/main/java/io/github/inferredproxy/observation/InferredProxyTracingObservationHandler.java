@@ -155,7 +155,8 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 
 		@Override
 		public void customizeReceiverSpan(ReceiverContext<?> context, Span span) {
-			if (!(context instanceof InferredProxyContext gateway)) {
+			// A client that went away is not an error, whatever exception it caused.
+			if (!(context instanceof InferredProxyContext gateway) || gateway.isCancelled()) {
 				return;
 			}
 			Throwable error = gateway.getError();

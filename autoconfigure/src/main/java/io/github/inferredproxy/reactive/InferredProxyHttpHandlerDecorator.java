@@ -60,7 +60,7 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 				handled.subscribe(subscriber);
 			}
 		});
-		return inScope.doOnError((ex) -> InferredProxyObservations.stop(observation, statusAfter(response), ex, false))
+		return inScope.doOnError((ex) -> stopAfterError(observation, response, ex))
 			.doFinally((signal) -> stop(observation, response, signal));
 	}
 
@@ -76,23 +76,36 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 	}
 
 	/**
-	 * The status of a response whose handling ended with an error. Spring's
-	 * {@code HttpWebHandlerAdapter} turns an error into a 500 itself while it still can,
-	 * so an error that reaches here mostly comes after the response was committed (a
-	 * stream that failed half-way): the client got the committed status, as the server
-	 * span says.
+	 * Stop after an error that Spring's {@code HttpWebHandlerAdapter} did not turn into a
+	 * response. It turns an error into a 500 itself while it still can, so an error that
+	 * reaches here mostly comes after the response was committed (a stream that failed
+	 * half-way): the client got the committed status, as the server span says. A client
+	 * that went away is a cancelled request, not an error.
 	 */
-	private static int statusAfter(ServerHttpResponse response) {
-		HttpStatusCode status = response.getStatusCode();
-		return (response.isCommitted() && status != null) ? status.value() : 500;
+	private static void stopAfterError(Observation observation, ServerHttpResponse response, Throwable ex) {
+		if (InferredProxyObservations.isClientGone(ex)) {
+			InferredProxyObservations.stop(observation, sentStatus(response), null, true);
+			return;
+		}
+		Integer sent = sentStatus(response);
+		InferredProxyObservations.stop(observation, (sent != null) ? sent : 500, ex, false);
 	}
 
 	private static void stop(Observation observation, ServerHttpResponse response, SignalType signal) {
+		if (signal == SignalType.CANCEL) {
+			// The client went away. Reactor Netty reports 200 before anything is written:
+			// only a status that was sent counts, as for Spring's server observation.
+			InferredProxyObservations.stop(observation, sentStatus(response), null, true);
+			return;
+		}
 		HttpStatusCode status = response.getStatusCode();
-		boolean cancelled = signal == SignalType.CANCEL;
 		// A response completed without an explicit status is a 200.
-		Integer statusCode = (status != null) ? Integer.valueOf(status.value()) : (cancelled ? null : 200);
-		InferredProxyObservations.stop(observation, statusCode, null, cancelled);
+		InferredProxyObservations.stop(observation, (status != null) ? status.value() : 200, null, false);
+	}
+
+	private static @Nullable Integer sentStatus(ServerHttpResponse response) {
+		HttpStatusCode status = response.getStatusCode();
+		return (response.isCommitted() && status != null) ? Integer.valueOf(status.value()) : null;
 	}
 
 }

@@ -27,7 +27,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Like Spring's filter, it observes the REQUEST dispatch, reopens the scope on ASYNC
  * dispatches and, when async processing started, stops the observation when the async
  * request completes. ERROR dispatches are not filtered, so they never start a second
- * gateway span.
+ * gateway span. A client that went away
+ * ({@link InferredProxyObservations#isClientGone}) makes a cancelled request, not a
+ * server error.
  *
  * @author Inferred Proxy contributors
  */
@@ -111,12 +113,28 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 				if (error == null) {
 					error = (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION);
 				}
-				// An exception leaving the filter chain becomes a 500 once the container
-				// sees it, whatever the response says now.
-				int status = (error != null && response.getStatus() < 500) ? 500 : response.getStatus();
-				InferredProxyObservations.stop(observation, status, error, false);
+				stop(observation, response, error);
 			}
 		}
+	}
+
+	private static void stop(Observation observation, HttpServletResponse response, @Nullable Throwable error) {
+		if (error != null && InferredProxyObservations.isClientGone(error)) {
+			stopCancelled(observation, response);
+			return;
+		}
+		// An exception leaving the filter chain becomes a 500 once the container sees
+		// it, whatever the response says now.
+		int status = (error != null && response.getStatus() < 500) ? 500 : response.getStatus();
+		InferredProxyObservations.stop(observation, status, error, false);
+	}
+
+	/**
+	 * The client went away: not a server error, and the status is the one it was sent,
+	 * if the response got that far.
+	 */
+	private static void stopCancelled(Observation observation, HttpServletResponse response) {
+		InferredProxyObservations.stop(observation, response.isCommitted() ? response.getStatus() : null, null, true);
 	}
 
 	private record AttributeName(@Nullable String filterName, String attributeName) {
@@ -162,7 +180,13 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 
 		@Override
 		public void onComplete(AsyncEvent event) {
-			InferredProxyObservations.stop(this.observation, this.response.getStatus(), this.error, false);
+			Throwable error = this.error;
+			if (error != null && InferredProxyObservations.isClientGone(error)) {
+				stopCancelled(this.observation, this.response);
+			}
+			else {
+				InferredProxyObservations.stop(this.observation, this.response.getStatus(), error, false);
+			}
 		}
 
 	}

@@ -235,6 +235,30 @@ class InferredProxyObservationsTests {
 	}
 
 	@Test
+	void clientGoneIsToldFromTheExceptionOrItsCauses() {
+		assertThat(InferredProxyObservations.isClientGone(new java.io.IOException("Broken pipe"))).isTrue();
+		assertThat(InferredProxyObservations.isClientGone(new java.io.EOFException())).isTrue();
+		assertThat(InferredProxyObservations.isClientGone(
+				new IllegalStateException("wrapped", new java.net.SocketException("Connection reset")))).isTrue();
+		assertThat(InferredProxyObservations.isClientGone(new java.net.SocketException("Connection refused")))
+			.isFalse();
+		assertThat(InferredProxyObservations.isClientGone(new IllegalStateException("boom"))).isFalse();
+	}
+
+	@Test
+	void exceptionWhoseMessageThrowsIsNotAClientGoneAndDoesNotThrow() {
+		RuntimeException hostile = new RuntimeException() {
+
+			@Override
+			public String getMessage() {
+				throw new IllegalStateException("no message for you");
+			}
+
+		};
+		assertThat(InferredProxyObservations.isClientGone(hostile)).isFalse();
+	}
+
+	@Test
 	void stopCopiesStatusErrorAndCancellationToTheContext() {
 		Observation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
 		IllegalStateException failure = new IllegalStateException("boom");

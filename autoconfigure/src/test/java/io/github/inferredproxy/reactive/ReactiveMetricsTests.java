@@ -86,9 +86,7 @@ class ReactiveMetricsTests {
 		Timer requests = awaitTimer("inferred.proxy.requests", stage);
 		assertThat(requests.getId().getTags()).extracting(Tag::getKey)
 			.containsExactlyInAnyOrder("system", "stage", "method", "route", "status", "outcome");
-		// Not asserted: outcome. Reactor Netty reports the hang-up as an error that
-		// HttpWebHandlerAdapter swallows, so the decorator sees a completion, not a
-		// cancel, and the outcome is SUCCESS where the server observation says UNKNOWN.
+		// Not asserted: outcome, which ReactiveClientAbortTests covers.
 	}
 
 	@Test

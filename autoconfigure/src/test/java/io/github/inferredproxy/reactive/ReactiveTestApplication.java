@@ -47,6 +47,14 @@ public class ReactiveTestApplication {
 			return Mono.delay(Duration.ofMillis(150)).map((tick) -> "delayed");
 		}
 
+		/**
+		 * Answers after 5 seconds, long after a client that goes away has gone.
+		 */
+		@GetMapping("/slow")
+		Mono<String> slow() {
+			return Mono.delay(Duration.ofSeconds(5)).map((tick) -> "slow");
+		}
+
 		@GetMapping(path = "/sse", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 		Flux<ServerSentEvent<String>> sse() {
 			return Flux.interval(Duration.ofMillis(50))

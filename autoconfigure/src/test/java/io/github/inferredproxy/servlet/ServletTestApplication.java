@@ -1,6 +1,7 @@
 package io.github.inferredproxy.servlet;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -12,6 +13,7 @@ import io.github.inferredproxy.testsupport.RecordedSpans;
 import io.github.inferredproxy.testsupport.TomcatThreadStateProbe;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -21,6 +23,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
@@ -96,6 +99,29 @@ public class ServletTestApplication {
 		String baggage() {
 			String tenant = this.tracer.getBaggage("tenant").get();
 			return (tenant != null) ? tenant : "none";
+		}
+
+		/**
+		 * Writes 8 KB every 20 ms for about 4 seconds, flushing each: a client that goes
+		 * away in between makes the next write fail.
+		 */
+		@GetMapping("/slow-body")
+		void slowBody(HttpServletResponse response) throws IOException, InterruptedException {
+			response.setContentType("text/plain");
+			byte[] chunk = ("chunk " + "x".repeat(8192) + "\n").getBytes(StandardCharsets.US_ASCII);
+			for (int i = 0; i < 200; i++) {
+				response.getOutputStream().write(chunk);
+				response.flushBuffer();
+				Thread.sleep(20);
+			}
+		}
+
+		/**
+		 * Reads the whole request body itself, so that a body cut short fails here.
+		 */
+		@PostMapping("/upload")
+		String upload(HttpServletRequest request) throws IOException {
+			return "read " + request.getInputStream().readAllBytes().length;
 		}
 
 		@GetMapping("/forward")

@@ -138,6 +138,40 @@ public final class TestHttpClient {
 		}
 	}
 
+	/**
+	 * Send the head of a request over a raw socket, and part of a body when
+	 * {@code declaredLength} is positive, wait, and reset the connection without reading
+	 * anything: a client that goes away before the response starts.
+	 * @param method the method
+	 * @param path the path
+	 * @param headers the request headers
+	 * @param declaredLength the {@code Content-Length} to declare, {@code 0} for none
+	 * @param bodyPart the part of the body to send, shorter than {@code declaredLength}
+	 * @param wait how long to wait before going away
+	 * @throws IOException when the exchange fails
+	 * @throws InterruptedException when interrupted while waiting
+	 */
+	public void sendAndHangUp(String method, String path, Map<String, String> headers, int declaredLength,
+			String bodyPart, Duration wait) throws IOException, InterruptedException {
+		StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+		for (String line : headerLines(headers)) {
+			request.append(line).append("\r\n");
+		}
+		if (declaredLength > 0) {
+			request.append("Content-Type: application/octet-stream\r\nContent-Length: ")
+				.append(declaredLength)
+				.append("\r\n");
+		}
+		request.append("\r\n").append(bodyPart);
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
+			socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+			socket.getOutputStream().flush();
+			Thread.sleep(wait.toMillis());
+			socket.setSoLinger(true, 0);
+		}
+	}
+
 	private static String[] headerLines(Map<String, String> headers) {
 		return headers.entrySet()
 			.stream()
