@@ -1,7 +1,6 @@
 package io.github.inferredproxy.autoconfigure;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
@@ -10,16 +9,12 @@ import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
-import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.LowCardinalityKeyNames;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
 import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
 import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
 import io.github.inferredproxy.servlet.InferredProxyFilter;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.config.MeterFilter;
-import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -163,50 +158,20 @@ public final class InferredProxyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		@Order(0)
-		InferredProxyMeterObservationHandler inferredProxyMeterObservationHandler(MeterRegistry meterRegistry) {
-			return new InferredProxyMeterObservationHandler(meterRegistry);
+		InferredProxyMeterObservationHandler inferredProxyMeterObservationHandler(MeterRegistry meterRegistry,
+				InferredProxyProperties properties) {
+			int maxTagSets = properties.getMaxTagSets();
+			if (maxTagSets < 1) {
+				throw new InvalidConfigurationPropertyValueException("inferred-proxy.max-tag-sets", maxTagSets,
+						"Set a number of 1 or more.");
+			}
+			return new InferredProxyMeterObservationHandler(meterRegistry, maxTagSets);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		InferredProxyRejectionCounter inferredProxyRejectionCounter(MeterRegistry meterRegistry) {
 			return new InferredProxyRejectionCounter(meterRegistry);
-		}
-
-		@Bean
-		MeterFilter inferredProxyRouteTagLimit(InferredProxyProperties properties) {
-			return tagValueLimit(LowCardinalityKeyNames.ROUTE.asString(), properties.getMaxTagValues());
-		}
-
-		@Bean
-		MeterFilter inferredProxyStageTagLimit(InferredProxyProperties properties) {
-			return tagValueLimit(LowCardinalityKeyNames.STAGE.asString(), properties.getMaxTagValues());
-		}
-
-		/**
-		 * Route and stage come from request headers: bound their values, as Boot bounds
-		 * the uri tag of http.server.requests, and say so once when the bound is reached.
-		 */
-		private static MeterFilter tagValueLimit(String tagKey, int maximum) {
-			if (maximum < 1) {
-				throw new InvalidConfigurationPropertyValueException("inferred-proxy.max-tag-values", maximum,
-						"Set a number of 1 or more.");
-			}
-			AtomicBoolean warned = new AtomicBoolean();
-			MeterFilter denyAndWarnOnce = new MeterFilter() {
-
-				@Override
-				public MeterFilterReply accept(Meter.Id id) {
-					if (warned.compareAndSet(false, true)) {
-						logger.warn("Reached the maximum number (" + maximum + ") of '" + tagKey
-								+ "' tag values of the inferred.proxy meters: samples with other values are not "
-								+ "recorded. Are gateway headers forged, or is inferred-proxy.max-tag-values too low?");
-					}
-					return MeterFilterReply.DENY;
-				}
-
-			};
-			return MeterFilter.maximumAllowableTags("inferred.proxy", tagKey, maximum, denyAndWarnOnce);
 		}
 
 	}

@@ -52,12 +52,12 @@ public class InferredProxyProperties {
 	private boolean recordUser;
 
 	/**
-	 * Maximum number of distinct values of each of the 'route' and 'stage' tags of the
-	 * inferred.proxy meters. They come from request headers; once the maximum is reached,
-	 * samples with further values are not recorded, so forged headers cannot create time
-	 * series without bound.
+	 * Maximum number of tag sets (time series) of each of the inferred.proxy.requests and
+	 * inferred.proxy.transit timers. Route and stage come from request headers: once the
+	 * maximum is reached, a sample with a new tag set is recorded with route and stage
+	 * 'OTHER', so that forged headers cannot create time series without bound.
 	 */
-	private int maxTagValues = 100;
+	private int maxTagSets = 1000;
 
 	private final Trust trust = new Trust();
 
@@ -93,12 +93,12 @@ public class InferredProxyProperties {
 		this.attributeVocabulary = attributeVocabulary;
 	}
 
-	public int getMaxTagValues() {
-		return this.maxTagValues;
+	public int getMaxTagSets() {
+		return this.maxTagSets;
 	}
 
-	public void setMaxTagValues(int maxTagValues) {
-		this.maxTagValues = maxTagValues;
+	public void setMaxTagSets(int maxTagSets) {
+		this.maxTagSets = maxTagSets;
 	}
 
 	public boolean isRecordUser() {

@@ -2,15 +2,23 @@ package io.github.inferredproxy.observation;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
-import io.micrometer.common.KeyValue;
+import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.LowCardinalityKeyNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.MeterObservationHandler;
 import io.micrometer.observation.Observation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records the gateway timers, measured from the gateway's receive time rather than from
@@ -22,6 +30,14 @@ import io.micrometer.observation.Observation;
  * Both are tagged with the observation's low-cardinality key values. As a
  * {@link MeterObservationHandler} ordered before Boot's default one, it replaces the
  * default timer for the gateway observation.
+ * <p>
+ * The tags come partly from request headers, so a client that forges them could create a
+ * time series per request. Each timer therefore has at most {@code maxTagSets} tag sets
+ * as the headers say; a sample with a new tag set beyond those is recorded with
+ * {@value #OVERFLOW} as its {@code route} and {@code stage}, in at most
+ * {@code maxTagSets} more tag sets, and dropped beyond that (only a custom convention
+ * with further header values in its tags can get there). Each limit is logged once, at
+ * WARN.
  *
  * @author Inferred Proxy contributors
  */
@@ -37,38 +53,148 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 	 */
 	public static final String TRANSIT_TIMER = "inferred.proxy.transit";
 
+	/**
+	 * The {@code route} and {@code stage} of samples beyond the maximum number of tag
+	 * sets.
+	 */
+	public static final String OVERFLOW = "OTHER";
+
+	/**
+	 * The default maximum number of tag sets.
+	 */
+	public static final int DEFAULT_MAX_TAG_SETS = 1000;
+
+	private static final Log logger = LogFactory.getLog(InferredProxyMeterObservationHandler.class);
+
+	private static final String ROUTE = LowCardinalityKeyNames.ROUTE.asString();
+
+	private static final String STAGE = LowCardinalityKeyNames.STAGE.asString();
+
 	private final MeterRegistry meterRegistry;
+
+	private final TagSets tagSets;
+
+	private final TagSets overflowTagSets;
+
+	/**
+	 * Create a handler with {@value #DEFAULT_MAX_TAG_SETS} tag sets at most.
+	 * @param meterRegistry where to record
+	 */
+	public InferredProxyMeterObservationHandler(MeterRegistry meterRegistry) {
+		this(meterRegistry, DEFAULT_MAX_TAG_SETS);
+	}
 
 	/**
 	 * Create a handler.
 	 * @param meterRegistry where to record
+	 * @param maxTagSets the maximum number of tag sets of each timer as the headers say,
+	 * and of tag sets with {@value #OVERFLOW} route and stage beyond those
+	 * @throws IllegalArgumentException when {@code maxTagSets} is less than 1
 	 */
-	public InferredProxyMeterObservationHandler(MeterRegistry meterRegistry) {
+	public InferredProxyMeterObservationHandler(MeterRegistry meterRegistry, int maxTagSets) {
+		if (maxTagSets < 1) {
+			throw new IllegalArgumentException("maxTagSets must be 1 or more: " + maxTagSets);
+		}
 		this.meterRegistry = meterRegistry;
+		this.tagSets = new TagSets(maxTagSets,
+				"samples with a new tag set are recorded with route and stage '" + OVERFLOW + "'");
+		this.overflowTagSets = new TagSets(maxTagSets, "samples with a new tag set are not recorded");
 	}
 
 	@Override
 	public void onStop(InferredProxyContext context) {
-		List<Tag> tagList = new ArrayList<>();
-		for (KeyValue keyValue : context.getLowCardinalityKeyValues()) {
-			tagList.add(Tag.of(keyValue.getKey(), keyValue.getValue()));
+		Timers timers = timers(tags(context));
+		if (timers != null) {
+			timers.requests().record(context.nanosSinceGatewayReceipt(), TimeUnit.NANOSECONDS);
+			timers.transit().record(context.getGatewayRequest().transitMillis(), TimeUnit.MILLISECONDS);
 		}
-		Tags tags = Tags.of(tagList);
-		Timer.builder(REQUESTS_TIMER)
-			.description("Requests from the gateway's receive time to the end of the response")
-			.tags(tags)
-			.register(this.meterRegistry)
-			.record(context.nanosSinceGatewayReceipt(), TimeUnit.NANOSECONDS);
-		Timer.builder(TRANSIT_TIMER)
-			.description("Time from the gateway's receive time to the application's")
-			.tags(tags)
-			.register(this.meterRegistry)
-			.record(context.getGatewayRequest().transitMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private @Nullable Timers timers(Tags tags) {
+		Timers timers = this.tagSets.get(tags, this::register);
+		if (timers != null) {
+			return timers;
+		}
+		return this.overflowTagSets.get(overflow(tags), this::register);
+	}
+
+	private static Tags tags(InferredProxyContext context) {
+		List<Tag> tags = new ArrayList<>();
+		context.getLowCardinalityKeyValues().forEach((keyValue) -> tags.add(Tag.of(keyValue.getKey(), keyValue.getValue())));
+		return Tags.of(tags);
+	}
+
+	private static Tags overflow(Tags tags) {
+		List<Tag> replaced = new ArrayList<>();
+		for (Tag tag : tags) {
+			boolean fromHeaders = tag.getKey().equals(ROUTE) || tag.getKey().equals(STAGE);
+			replaced.add(fromHeaders ? Tag.of(tag.getKey(), OVERFLOW) : tag);
+		}
+		return Tags.of(replaced);
+	}
+
+	private Timers register(Tags tags) {
+		return new Timers(
+				Timer.builder(REQUESTS_TIMER)
+					.description("Requests from the gateway's receive time to the end of the response")
+					.tags(tags)
+					.register(this.meterRegistry),
+				Timer.builder(TRANSIT_TIMER)
+					.description("Time from the gateway's receive time to the application's")
+					.tags(tags)
+					.register(this.meterRegistry));
 	}
 
 	@Override
 	public boolean supportsContext(Observation.Context context) {
 		return context instanceof InferredProxyContext;
+	}
+
+	private record Timers(Timer requests, Timer transit) {
+
+	}
+
+	/**
+	 * The timers of at most a given number of tag sets, registered once each: looking
+	 * them up here is also cheaper than asking the registry on every request.
+	 */
+	private static final class TagSets {
+
+		private final Map<Tags, Timers> timers = new ConcurrentHashMap<>();
+
+		private final AtomicInteger size = new AtomicInteger();
+
+		private final AtomicBoolean warned = new AtomicBoolean();
+
+		private final int maximum;
+
+		private final String consequence;
+
+		TagSets(int maximum, String consequence) {
+			this.maximum = maximum;
+			this.consequence = consequence;
+		}
+
+		@Nullable Timers get(Tags tags, Function<Tags, Timers> register) {
+			Timers timers = this.timers.get(tags);
+			if (timers != null) {
+				return timers;
+			}
+			// A null result adds nothing, so the maximum holds under concurrency too.
+			return this.timers.computeIfAbsent(tags, (key) -> (this.size.incrementAndGet() <= this.maximum)
+					? register.apply(key) : full());
+		}
+
+		private @Nullable Timers full() {
+			this.size.decrementAndGet();
+			if (this.warned.compareAndSet(false, true)) {
+				logger.warn("Reached the maximum number (" + this.maximum + ") of tag sets of the " + REQUESTS_TIMER
+						+ " and " + TRANSIT_TIMER + " timers: " + this.consequence
+						+ ". Are gateway headers forged, or is inferred-proxy.max-tag-sets too low?");
+			}
+			return null;
+		}
+
 	}
 
 }

@@ -1,21 +1,13 @@
 package io.github.inferredproxy.autoconfigure;
 
-import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.ParameterizedTest;
-import io.micrometer.core.instrument.config.MeterFilter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
-import io.github.inferredproxy.gateway.GatewayRequest;
-import io.github.inferredproxy.gateway.GatewaySystem;
 import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.observation.AttributeVocabulary;
-import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
-import io.github.inferredproxy.observation.InferredProxyContext;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyObservations;
@@ -41,9 +33,12 @@ import io.micrometer.tracing.test.simple.SimpleTracer;
 import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration;
@@ -243,7 +238,7 @@ class InferredProxyAutoConfigurationTests {
 
 	@ParameterizedTest
 	@CsvSource({ "inferred-proxy.max-age, -1s", "inferred-proxy.max-age, 0s",
-			"inferred-proxy.clock-skew-tolerance, -5s", "inferred-proxy.max-tag-values, 0" })
+			"inferred-proxy.clock-skew-tolerance, -5s", "inferred-proxy.max-tag-sets, 0" })
 	void outOfRangeValueFailsStartUpNamingTheProperty(String property, String value) {
 		this.contextRunner.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues(property + "=" + value)
@@ -393,27 +388,27 @@ class InferredProxyAutoConfigurationTests {
 		}
 
 		@Test
-		void routeAndStageTagValuesAreBounded() {
+		void tagSetsAreBoundedByTheProperty() {
 			InferredProxyAutoConfigurationTests.this.contextRunner
 				.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
-				.withPropertyValues("inferred-proxy.max-tag-values=2")
+				.withPropertyValues("inferred-proxy.max-tag-sets=2")
 				.run((context) -> {
-					// Boot's MeterRegistryPostProcessor applies MeterFilter beans; done by hand here.
-					SimpleMeterRegistry registry = new SimpleMeterRegistry();
-					context.getBeanProvider(MeterFilter.class).forEach(registry.config()::meterFilter);
-					for (String route : List.of("/a", "/b", "/forged-1", "/a")) {
-						registry.timer("inferred.proxy.requests", "route", route, "stage", "prod").record(Duration.ofMillis(1));
+					// Boot's ObservationRegistryPostProcessor registers the handler; done by hand here.
+					ObservationRegistry registry = ObservationRegistry.create();
+					registry.observationConfig()
+						.observationHandler(context.getBean(InferredProxyMeterObservationHandler.class));
+					InferredProxyObservations observations = new InferredProxyObservations(registry,
+							new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null,
+							(reason) -> {
+							});
+					for (int i = 0; i < 5; i++) {
+						Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
+						headers.put("x-dd-proxy-resource-path", "/forged/" + i);
+						InferredProxyObservations.stop(observations.start(headers::get), 200, null, false);
 					}
-					for (String stage : List.of("prod", "beta", "forged")) {
-						registry.timer("inferred.proxy.transit", "route", "/a", "stage", stage).record(Duration.ofMillis(1));
-					}
-					assertThat(registry.find("inferred.proxy.requests").timers()).extracting((timer) -> timer.getId().getTag("route"))
-						.containsExactlyInAnyOrder("/a", "/b");
-					assertThat(registry.find("inferred.proxy.transit").timers()).extracting((timer) -> timer.getId().getTag("stage"))
-						.containsExactlyInAnyOrder("prod", "beta");
-					// Other meters are not affected.
-					registry.timer("http.server.requests", "route", "/c").record(Duration.ofMillis(1));
-					assertThat(registry.find("http.server.requests").timers()).hasSize(1);
+					assertThat(context.getBean(SimpleMeterRegistry.class).find("inferred.proxy.requests").timers())
+						.extracting((timer) -> timer.getId().getTag("route"))
+						.containsExactlyInAnyOrder("/forged/0", "/forged/1", "OTHER");
 				});
 		}
 

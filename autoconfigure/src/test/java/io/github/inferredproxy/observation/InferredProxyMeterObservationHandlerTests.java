@@ -1,8 +1,12 @@
 package io.github.inferredproxy.observation;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -18,12 +22,18 @@ import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObserv
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Tests for {@link InferredProxyMeterObservationHandler}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class InferredProxyMeterObservationHandlerTests {
 
 	private final SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
@@ -140,6 +150,98 @@ class InferredProxyMeterObservationHandlerTests {
 		InferredProxyObservations.stop(observation, 500, null, false);
 		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().count()).isEqualTo(1);
 		assertThat(this.meterRegistry.find("inferred.proxy.requests").tag("status", "500").meters()).isEmpty();
+	}
+
+	@Test
+	void forgedRouteAndStageValuesBeyondTheMaximumAreRecordedAsOverflow(CapturedOutput output) {
+		InferredProxyMeterObservationHandler bounded = new InferredProxyMeterObservationHandler(this.meterRegistry, 3);
+		long now = System.currentTimeMillis();
+		for (int i = 0; i < 20; i++) {
+			recordWith(bounded, forged(now, "/forged/" + i, "stage-" + i), 200);
+		}
+		recordWith(bounded, forged(now, "/forged/0", "stage-0"), 200);
+		for (String name : List.of("inferred.proxy.requests", "inferred.proxy.transit")) {
+			assertThat(this.meterRegistry.find(name).timers()).as(name)
+				.extracting((timer) -> timer.getId().getTag("route") + " " + timer.getId().getTag("stage") + " "
+						+ timer.count())
+				.containsExactlyInAnyOrder("/forged/0 stage-0 2", "/forged/1 stage-1 1", "/forged/2 stage-2 1",
+						"OTHER OTHER 17");
+		}
+		// Nothing lost: every sample counted once.
+		assertThat(this.meterRegistry.find("inferred.proxy.requests").timers().stream().mapToLong(Timer::count).sum())
+			.isEqualTo(21);
+		assertThat(countOccurrences(output.toString(), "Reached the maximum number (3) of tag sets")).isOne();
+		assertThat(output).contains("route and stage 'OTHER'").contains("inferred-proxy.max-tag-sets");
+	}
+
+	@Test
+	void overflowTagSetsAreBoundedToo(CapturedOutput output) {
+		InferredProxyMeterObservationHandler bounded = new InferredProxyMeterObservationHandler(this.meterRegistry, 2);
+		long now = System.currentTimeMillis();
+		// Other statuses after the maximum: overflow tag sets, until those reach it too.
+		for (int status = 200; status < 210; status++) {
+			recordWith(bounded, forged(now, "/forged/" + status, "s"), status);
+		}
+		assertThat(this.meterRegistry.find("inferred.proxy.requests").timers()).hasSize(4)
+			.extracting((timer) -> timer.getId().getTag("route") + " " + timer.getId().getTag("status"))
+			.containsExactlyInAnyOrder("/forged/200 200", "/forged/201 201", "OTHER 202", "OTHER 203");
+		assertThat(output).contains("samples with a new tag set are not recorded");
+	}
+
+	@Test
+	void maximumIsHeldUnderConcurrency() throws Exception {
+		InferredProxyMeterObservationHandler bounded = new InferredProxyMeterObservationHandler(this.meterRegistry,
+				50);
+		long now = System.currentTimeMillis();
+		ExecutorService threads = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<?>> writers = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				int thread = t;
+				writers.add(threads.submit(() -> {
+					for (int i = 0; i < 500; i++) {
+						recordWith(bounded, forged(now, "/forged/" + thread + "/" + i, "s"), 200);
+					}
+				}));
+			}
+			for (Future<?> writer : writers) {
+				writer.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		Collection<Timer> timers = this.meterRegistry.find("inferred.proxy.requests").timers();
+		assertThat(timers).hasSize(51);
+		assertThat(timers.stream().mapToLong(Timer::count).sum()).isEqualTo(2000);
+	}
+
+	@Test
+	void maximumBelowOneIsRejected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new InferredProxyMeterObservationHandler(this.meterRegistry, 0))
+			.withMessageContaining("maxTagSets");
+	}
+
+	private void recordWith(InferredProxyMeterObservationHandler handler, GatewayRequest request, int status) {
+		InferredProxyContext context = context(request);
+		context.setStatusCode(status);
+		context.markStopped();
+		context.addLowCardinalityKeyValues(new DefaultInferredProxyObservationConvention().getLowCardinalityKeyValues(context));
+		handler.onStop(context);
+	}
+
+	private static GatewayRequest forged(long now, String route, String stage) {
+		return new GatewayRequest(GatewaySystem.AWS_APIGATEWAY, now - 10, now, 0, "api.example.com", "GET",
+				"/prod/x", stage, route, null, null, null, null);
+	}
+
+	private static int countOccurrences(String text, String part) {
+		int count = 0;
+		for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+			count++;
+		}
+		return count;
 	}
 
 	@Test
