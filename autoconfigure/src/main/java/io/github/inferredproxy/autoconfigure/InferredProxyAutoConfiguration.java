@@ -29,6 +29,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -37,6 +38,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -183,7 +185,9 @@ public final class InferredProxyAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(value = InferredProxyFilter.class, parameterizedContainer = FilterRegistrationBean.class)
-		FilterRegistrationBean<InferredProxyFilter> inferredProxyFilter(InferredProxyObservations observations) {
+		FilterRegistrationBean<InferredProxyFilter> inferredProxyFilter(InferredProxyObservations observations,
+				InferredProxyProperties properties, Environment environment) {
+			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, true);
 			FilterRegistrationBean<InferredProxyFilter> registration = new FilterRegistrationBean<>(
 					new InferredProxyFilter(observations));
 			// Outside Spring's ServerHttpObservationFilter (HIGHEST_PRECEDENCE + 1), so that
@@ -203,9 +207,60 @@ public final class InferredProxyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "inferredProxyHttpHandlerDecoratorFactory")
 		@Order(Ordered.HIGHEST_PRECEDENCE)
-		HttpHandlerDecoratorFactory inferredProxyHttpHandlerDecoratorFactory(InferredProxyObservations observations) {
+		HttpHandlerDecoratorFactory inferredProxyHttpHandlerDecoratorFactory(InferredProxyObservations observations,
+				InferredProxyProperties properties, Environment environment) {
+			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, false);
 			// Outermost, around Spring's HttpWebHandlerAdapter and its server observation.
 			return (httpHandler) -> new InferredProxyHttpHandlerDecorator(httpHandler, observations);
+		}
+
+	}
+
+	/**
+	 * Trusted networks are matched against the remote address of a request, which the
+	 * server takes from forwarded headers when told to; a client that can write those can
+	 * pass for a trusted network.
+	 */
+	static final class ForwardedHeaders {
+
+		private ForwardedHeaders() {
+		}
+
+		static void warnIfClientsCanSteerTrustedNetworks(InferredProxyProperties properties, Environment environment,
+				boolean servlet) {
+			if (properties.getTrust().getNetworks().isEmpty() || !logger.isWarnEnabled()) {
+				return;
+			}
+			String strategy = environment.getProperty("server.forward-headers-strategy");
+			String setBy = "server.forward-headers-strategy=" + strategy;
+			if (strategy == null) {
+				CloudPlatform platform = CloudPlatform.getActive(environment);
+				if (platform == null || !platform.isUsingForwardHeaders()) {
+					return;
+				}
+				strategy = "native";
+				setBy = "server.forward-headers-strategy=native (the default on " + platform + ")";
+			}
+			String who;
+			if (strategy.equalsIgnoreCase("native")) {
+				who = servlet
+						? "on Tomcat, any client whose own address matches server.tomcat.remoteip.internal-proxies "
+								+ "(private and loopback networks by default)"
+						: "on Reactor Netty, any client";
+			}
+			else if (strategy.equalsIgnoreCase("framework") && servlet) {
+				// WebFlux's ForwardedHeaderTransformer runs inside the starter's decorator.
+				who = "any client, when Spring's ForwardedHeaderFilter runs before the starter's filter";
+			}
+			else {
+				return;
+			}
+			logger.warn("inferred-proxy.trust.networks is matched against the remote address of a request, and with "
+					+ setBy + " that address comes from the X-Forwarded-For or Forwarded header. A client that "
+					+ "can set that header (" + who + ") can make its request look as if it came from a trusted "
+					+ "network. Set inferred-proxy.trust.shared-secret too, or make sure that only your proxies can "
+					+ "reach the application and that they overwrite the header (on Tomcat, narrow "
+					+ "server.tomcat.remoteip.internal-proxies to them).");
 		}
 
 	}

@@ -33,6 +33,7 @@ import io.micrometer.tracing.test.simple.SimpleTracer;
 import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import reactor.core.publisher.Mono;
@@ -47,6 +48,8 @@ import org.springframework.boot.test.context.assertj.AssertableWebApplicationCon
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -815,6 +818,68 @@ class InferredProxyAutoConfigurationTests {
 				}
 
 			};
+		}
+
+	}
+
+	@Nested
+	@ExtendWith(OutputCaptureExtension.class)
+	class ForwardedHeadersWarning {
+
+		private static final String WARNING = "inferred-proxy.trust.networks is matched against the remote address";
+
+		private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
+			.withConfiguration(AUTO_CONFIGURATION)
+			.withUserConfiguration(TracingConfiguration.class);
+
+		private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AUTO_CONFIGURATION)
+			.withUserConfiguration(TracingConfiguration.class);
+
+		@ParameterizedTest(name = "{0} {1}: {2}")
+		@CsvSource({ "servlet, server.forward-headers-strategy=native, internal-proxies",
+				"servlet, server.forward-headers-strategy=NATIVE, internal-proxies",
+				"servlet, server.forward-headers-strategy=framework, ForwardedHeaderFilter",
+				"servlet, spring.main.cloud-platform=kubernetes, the default on KUBERNETES",
+				"reactive, server.forward-headers-strategy=native, 'on Reactor Netty, any client'",
+				"reactive, spring.main.cloud-platform=kubernetes, the default on KUBERNETES" })
+		void warnsOnceWhenClientsCanSteerTheRemoteAddress(String stack, String property, String detail,
+				CapturedOutput output) {
+			run(stack, output, "inferred-proxy.trust.networks=10.0.0.0/8", property);
+			assertThat(countOccurrences(output.toString(), WARNING)).isOne();
+			assertThat(output).contains(detail).contains("inferred-proxy.trust.shared-secret");
+		}
+
+		@ParameterizedTest(name = "{0} {1} {2}")
+		@CsvSource({ "servlet, server.forward-headers-strategy=native, inferred-proxy.trust.shared-secret=s3cret",
+				"servlet, server.forward-headers-strategy=none, inferred-proxy.trust.networks=10.0.0.0/8",
+				"servlet, spring.main.cloud-platform=none, inferred-proxy.trust.networks=10.0.0.0/8",
+				"servlet, spring.main.cloud-platform=kubernetes, server.forward-headers-strategy=none",
+				"reactive, server.forward-headers-strategy=framework, inferred-proxy.trust.networks=10.0.0.0/8" })
+		void noWarningWhenTheRemoteAddressIsTheConnectionsOrNoNetworkIsTrusted(String stack, String property,
+				String trust, CapturedOutput output) {
+			run(stack, output, trust, property);
+			assertThat(output).doesNotContain(WARNING);
+		}
+
+		private void run(String stack, CapturedOutput output, String... properties) {
+			if (stack.equals("servlet")) {
+				this.servlet.withPropertyValues(properties)
+					.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(FilterRegistrationBean.class));
+			}
+			else {
+				this.reactive.withPropertyValues(properties)
+					.run((context) -> assertThat(context).hasNotFailed()
+						.hasSingleBean(HttpHandlerDecoratorFactory.class));
+			}
+		}
+
+		private static int countOccurrences(String text, String part) {
+			int count = 0;
+			for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+				count++;
+			}
+			return count;
 		}
 
 	}
