@@ -149,12 +149,14 @@ public final class GatewayHeaderParser {
 
 	private static @Nullable String optional(HeaderLookup headers, String name) {
 		String value = headers.firstValue(name);
-		return (value != null) ? clean(value) : null;
+		String cleaned = (value != null) ? clean(value) : null;
+		return (cleaned != null) ? truncate(cleaned) : null;
 	}
 
 	/**
-	 * Trim a header value, strip one pair of surrounding single quotes (a common mistake
-	 * in a gateway mapping) and cut it to {@link #MAX_VALUE_LENGTH}.
+	 * Trim a header value and strip one pair of surrounding single quotes (a common
+	 * mistake in a gateway mapping). Not cut yet: the system and the time are judged on
+	 * the whole value, so that cutting never turns a wrong value into a right one.
 	 * @param value the raw value
 	 * @return the clean value, or {@code null} when it is blank or holds a control
 	 * character
@@ -167,10 +169,7 @@ public final class GatewayHeaderParser {
 		if (result.length() >= 2 && result.charAt(0) == '\'' && result.charAt(result.length() - 1) == '\'') {
 			result = result.substring(1, result.length() - 1).strip();
 		}
-		if (result.isEmpty()) {
-			return null;
-		}
-		return truncate(result);
+		return result.isEmpty() ? null : result;
 	}
 
 	/**

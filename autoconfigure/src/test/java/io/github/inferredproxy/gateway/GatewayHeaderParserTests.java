@@ -343,6 +343,13 @@ class GatewayHeaderParserTests {
 	}
 
 	@Test
+	void systemValueIsJudgedWholeNotAfterTheCut() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		headers.put("x-dd-proxy", "aws-apigateway" + " ".repeat(3000) + "x");
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
+	}
+
+	@Test
 	void negativeReceiveTimeIsACallersError() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", "9".repeat(19));
