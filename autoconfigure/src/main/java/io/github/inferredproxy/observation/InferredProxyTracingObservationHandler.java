@@ -73,10 +73,18 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 		}
 		this.receiverHandler.onError(context);
 		InferredProxyContext gateway = gatewayParent(context);
+		Throwable error = context.getError();
+		if (gateway == null || error == null) {
+			return;
+		}
 		// WebFlux turns an unhandled exception into a 500 before the gateway sees the
-		// response, so the server observation is the only place that knows it.
-		if (gateway != null && gateway.getError() == null && context.getError() != null) {
-			gateway.setError(context.getError());
+		// response, so the server observation is the only place that knows it, also
+		// that the client went away while the request body was read.
+		if (InferredProxyObservations.isClientGone(error)) {
+			gateway.setCancelled(true);
+		}
+		else if (gateway.getError() == null) {
+			gateway.setError(error);
 		}
 	}
 

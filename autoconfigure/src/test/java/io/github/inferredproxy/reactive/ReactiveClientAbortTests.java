@@ -63,6 +63,20 @@ class ReactiveClientAbortTests {
 	}
 
 	@Test
+	void bodyCutShortIsCancelledWithTheStatusWebFluxCommitted() throws Exception {
+		String stage = "short-body-" + System.nanoTime();
+		this.client.sendAndHangUp("POST", "/upload", headers(stage), 100_000, "only ten b", Duration.ofMillis(200));
+		SpanData gateway = awaitGatewaySpan(stage);
+		SpanData server = this.spans.awaitChildOf(gateway);
+		assertNotAnError(gateway);
+		// WebFlux answers the failed body read with a 500, as the server span says.
+		assertThat(gateway.getAttributes().get(DD_STATUS))
+			.isEqualTo(server.getAttributes().get(AttributeKey.stringKey("status")));
+		Timer timer = awaitTimer(stage);
+		assertThat(timer.getId().getTag("outcome")).isEqualTo("UNKNOWN");
+	}
+
+	@Test
 	void clientGoneMidStreamIsNotAnErrorAndAgreesWithTheServerSpan() throws Exception {
 		String stage = "mid-stream-" + System.nanoTime();
 		this.client.getAndHangUpAfter("/endless", headers(stage), "data:tick 1");

@@ -18,6 +18,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -53,6 +55,11 @@ public class ReactiveTestApplication {
 		@GetMapping("/slow")
 		Mono<String> slow() {
 			return Mono.delay(Duration.ofSeconds(5)).map((tick) -> "slow");
+		}
+
+		@PostMapping("/upload")
+		Mono<String> upload(@RequestBody Mono<byte[]> body) {
+			return body.map((bytes) -> "read " + bytes.length);
 		}
 
 		@GetMapping(path = "/sse", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
