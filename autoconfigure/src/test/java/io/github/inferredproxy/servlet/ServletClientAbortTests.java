@@ -61,6 +61,17 @@ class ServletClientAbortTests {
 	}
 
 	@Test
+	void hangUpOnAnAsyncStreamIsCancelledWithTheStatusSent() throws Exception {
+		String stage = "sse-" + System.nanoTime();
+		this.client.getAndHangUpAfter("/sse/long", headers(stage), "data:");
+		SpanData gateway = awaitGatewaySpan(stage);
+		assertNotAnError(gateway);
+		assertThat(gateway.getAttributes().get(DD_STATUS)).isEqualTo("200");
+		Timer timer = awaitTimer(stage);
+		assertThat(timer.getId().getTag("outcome")).isEqualTo("UNKNOWN");
+	}
+
+	@Test
 	void bodyCutShortIsCancelledWithTheStatusTomcatCommitted() throws Exception {
 		String stage = "short-body-" + System.nanoTime();
 		this.client.sendAndHangUp("POST", "/upload", headers(stage), 100_000, "only ten b",
