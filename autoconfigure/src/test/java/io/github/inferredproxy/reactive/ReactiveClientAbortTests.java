@@ -1,9 +1,9 @@
 package io.github.inferredproxy.reactive;
 
 import java.time.Duration;
-import java.util.Map;
 
 import io.github.inferredproxy.testsupport.GatewayHeaders;
+import io.github.inferredproxy.testsupport.GatewayTimers;
 import io.github.inferredproxy.testsupport.RecordedSpans;
 import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +18,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A client that goes away on WebFlux is a cancelled request: the status it was sent, if
@@ -28,8 +27,6 @@ import static org.awaitility.Awaitility.await;
 class ReactiveClientAbortTests {
 
 	private static final AttributeKey<String> DD_STATUS = AttributeKey.stringKey("http.status_code");
-
-	private static final AttributeKey<String> STAGE = AttributeKey.stringKey("stage");
 
 	@LocalServerPort
 	int port;
@@ -50,12 +47,12 @@ class ReactiveClientAbortTests {
 	@Test
 	void clientGoneBeforeTheResponseIsCancelledWithoutAStatusAsForTheServerSpan() throws Exception {
 		String stage = "gone-" + System.nanoTime();
-		this.client.sendAndHangUp("GET", "/slow", headers(stage), 0, "", Duration.ofMillis(300));
-		SpanData gateway = awaitGatewaySpan(stage);
+		this.client.sendAndHangUp("GET", "/slow", GatewayHeaders.restApiWithStage(stage), 0, "", Duration.ofMillis(300));
+		SpanData gateway = this.spans.awaitGatewaySpanOfStage(stage);
 		assertNotAnError(gateway);
 		// Reactor Netty says 200 before anything is written: nothing was sent.
 		assertThat(gateway.getAttributes().get(DD_STATUS)).isNull();
-		Timer timer = awaitTimer(stage);
+		Timer timer = GatewayTimers.awaitRequestsTimer(this.meterRegistry, stage);
 		assertThat(timer.getId().getTag("status")).isEqualTo("UNKNOWN");
 		assertThat(timer.getId().getTag("outcome")).isEqualTo("UNKNOWN");
 		SpanData server = this.spans.awaitChildOf(gateway);
@@ -65,52 +62,36 @@ class ReactiveClientAbortTests {
 	@Test
 	void bodyCutShortIsCancelledWithTheStatusWebFluxCommitted() throws Exception {
 		String stage = "short-body-" + System.nanoTime();
-		this.client.sendAndHangUp("POST", "/upload", headers(stage), 100_000, "only ten b", Duration.ofMillis(200));
-		SpanData gateway = awaitGatewaySpan(stage);
+		this.client.sendAndHangUp("POST", "/upload", GatewayHeaders.restApiWithStage(stage), 100_000, "only ten b", Duration.ofMillis(200));
+		SpanData gateway = this.spans.awaitGatewaySpanOfStage(stage);
 		SpanData server = this.spans.awaitChildOf(gateway);
 		assertNotAnError(gateway);
 		// WebFlux answers the failed body read with a 500, as the server span says.
 		assertThat(gateway.getAttributes().get(DD_STATUS))
 			.isEqualTo(server.getAttributes().get(AttributeKey.stringKey("status")));
-		Timer timer = awaitTimer(stage);
+		Timer timer = GatewayTimers.awaitRequestsTimer(this.meterRegistry, stage);
 		assertThat(timer.getId().getTag("outcome")).isEqualTo("UNKNOWN");
 	}
 
 	@Test
 	void clientGoneMidStreamIsNotAnErrorAndAgreesWithTheServerSpan() throws Exception {
 		String stage = "mid-stream-" + System.nanoTime();
-		this.client.getAndHangUpAfter("/endless", headers(stage), "data:tick 1");
-		SpanData gateway = awaitGatewaySpan(stage);
+		this.client.getAndHangUpAfter("/endless", GatewayHeaders.restApiWithStage(stage), "data:tick 1");
+		SpanData gateway = this.spans.awaitGatewaySpanOfStage(stage);
 		assertNotAnError(gateway);
 		assertThat(gateway.getAttributes().get(DD_STATUS)).isEqualTo("200");
 		// Reactor Netty ends a stream whose client went away as if it were complete, and
 		// Spring's server observation records it so: outcome SUCCESS, not UNKNOWN.
 		SpanData server = this.spans.awaitChildOf(gateway);
-		Timer timer = awaitTimer(stage);
+		Timer timer = GatewayTimers.awaitRequestsTimer(this.meterRegistry, stage);
 		assertThat(timer.getId().getTag("status")).isEqualTo(server.getAttributes().get(AttributeKey.stringKey("status")));
 		assertThat(timer.getId().getTag("outcome"))
 			.isEqualTo(server.getAttributes().get(AttributeKey.stringKey("outcome")));
 	}
 
-	private SpanData awaitGatewaySpan(String stage) {
-		return this.spans.await("gateway span of stage " + stage, (span) -> stage.equals(span.getAttributes().get(STAGE)));
-	}
-
 	private static void assertNotAnError(SpanData gateway) {
 		assertThat(gateway.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
 		assertThat(gateway.getEvents()).isEmpty();
-	}
-
-	private Timer awaitTimer(String stage) {
-		return await("timer of stage " + stage).atMost(Duration.ofSeconds(10))
-			.until(() -> this.meterRegistry.find("inferred.proxy.requests").tag("stage", stage).timer(),
-					(timer) -> timer != null);
-	}
-
-	private static Map<String, String> headers(String stage) {
-		Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 50);
-		headers.put("x-dd-proxy-stage", stage);
-		return headers;
 	}
 
 }

@@ -33,6 +33,18 @@ public final class GatewayHeaders {
 	}
 
 	/**
+	 * Return a full set of REST API gateway headers, received by the gateway 50 ms ago,
+	 * with a stage of the test's own, by which its gateway span and timers can be found.
+	 * @param stage the stage
+	 * @return the headers, mutable
+	 */
+	public static Map<String, String> restApiWithStage(String stage) {
+		Map<String, String> headers = restApi(System.currentTimeMillis() - 50);
+		headers.put("x-dd-proxy-stage", stage);
+		return headers;
+	}
+
+	/**
 	 * Return a full set of REST API gateway headers for one identifiable test request:
 	 * the id is the {@link GatewayObservationRecorder#REQUEST_ID_HEADER} header and the
 	 * gateway path {@code /prod/<id>}, so that the gateway span can be found by its

@@ -26,6 +26,8 @@ public final class RecordedSpans {
 	 */
 	public static final AttributeKey<String> URI = AttributeKey.stringKey("uri");
 
+	private static final AttributeKey<String> STAGE = AttributeKey.stringKey("stage");
+
 	private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
 
 	/**
@@ -86,6 +88,16 @@ public final class RecordedSpans {
 		String path = GatewayHeaders.gatewayPath(requestId);
 		return await("gateway span of " + requestId,
 				(span) -> path.equals(span.getAttributes().get(AttributeKey.stringKey("url.path"))));
+	}
+
+	/**
+	 * Wait until the gateway span whose {@code stage} attribute is {@code stage} has
+	 * ended: tests that need one request told apart give it a stage of its own.
+	 * @param stage the stage
+	 * @return the gateway span
+	 */
+	public SpanData awaitGatewaySpanOfStage(String stage) {
+		return await("gateway span of stage " + stage, (span) -> stage.equals(span.getAttributes().get(STAGE)));
 	}
 
 	/**
