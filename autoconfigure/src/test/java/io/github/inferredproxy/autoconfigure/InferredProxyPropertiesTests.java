@@ -50,10 +50,12 @@ class InferredProxyPropertiesTests {
 				"inferred-proxy.clock-skew-tolerance", "inferred-proxy.attribute-vocabulary",
 				"inferred-proxy.record-user", "inferred-proxy.trust.shared-secret",
 				"inferred-proxy.trust.shared-secret-header", "inferred-proxy.trust.networks");
-		// Plus Datadog's alias, documented in additional-spring-configuration-metadata.json.
+		// Plus Datadog's alias and a replaced property, in additional-spring-configuration-metadata.json.
 		assertThat(properties).extracting((property) -> property.get("name"))
-			.containsExactlyInAnyOrderElementsOf(
-					Stream.concat(expected.stream(), Stream.of("dd.trace.inferred.proxy.services.enabled")).toList());
+			.containsExactlyInAnyOrderElementsOf(Stream
+				.concat(expected.stream(),
+						Stream.of("dd.trace.inferred.proxy.services.enabled", "inferred-proxy.max-tag-values"))
+				.toList());
 		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 			.as("description of %s", property.get("name"))
 			.isNotBlank());
@@ -70,7 +72,19 @@ class InferredProxyPropertiesTests {
 			.containsEntry("inferred-proxy.clock-skew-tolerance", "5s")
 			.containsEntry("inferred-proxy.attribute-vocabulary", "both")
 			.containsEntry("inferred-proxy.record-user", false)
-			.containsEntry("inferred-proxy.trust.shared-secret-header", "x-dd-proxy-secret");
+			.containsEntry("inferred-proxy.trust.shared-secret-header", "x-dd-proxy-secret")
+			.containsEntry("inferred-proxy.max-tag-sets", 1000);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void replacedPropertyIsAnErrorThatNamesItsReplacement() throws Exception {
+		List<Map<String, Object>> properties = (List<Map<String, Object>>) readMetadata().get("properties");
+		assertThat(properties).filteredOn((property) -> "inferred-proxy.max-tag-values".equals(property.get("name")))
+			.singleElement()
+			.satisfies((property) -> assertThat((Map<String, Object>) property.get("deprecation"))
+				.containsEntry("level", "error")
+				.containsEntry("replacement", "inferred-proxy.max-tag-sets"));
 	}
 
 	@Test
