@@ -60,7 +60,7 @@ load_for() {
 }
 
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-[ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ] && commit="$commit (with uncommitted changes)"
+[ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && commit="$commit (with uncommitted changes)"
 echo "# soak $(date -u +%FT%TZ) commit=$commit stack=$STACK duration=${DURATION}s warmup=${WARMUP}s slice=${SLICE}s connections=$CONNECTIONS heap=$HEAP ${APP_ARGS:-}"
 echo "# $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(java -version 2>&1 | head -1), $(nginx -v 2>&1), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo "# load before start: $(loadavg); busiest other processes: $(other_processes)"
