@@ -93,7 +93,7 @@ cpu_mark
 # wrk in the background, so that it can be interrupted (SIGINT: it stops and reports)
 # as soon as forged.lua has had REQUESTS responses; at most DURATION + 10 s.
 wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s --latency -s "$here/forged.lua" "$base" \
-	-- "$REQUESTS" "$VALUE_LENGTH" "$work/wrk-done" > "$work/wrk.out" 2>&1 &
+	-- "$REQUESTS" "$VALUE_LENGTH" "$work/wrk-done" "$(date +%s)" > "$work/wrk.out" 2>&1 &
 wrk_pid=$!
 for _ in $(seq 1 $((DURATION * 5 + 50))); do
 	kill -0 "$wrk_pid" 2>/dev/null || break

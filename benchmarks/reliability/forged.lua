@@ -2,22 +2,24 @@
 -- front): GET /orders/1 with a complete, valid set of gateway headers (a receive time of
 -- the current second, as in ../load/gateway.lua) in which the headers that become meter
 -- tags are forged, new on every request:
---   x-dd-proxy-resource-path  /forged/<thread>-<n>   (the route tag)
---   x-dd-proxy-stage          stage-<thread>-<n>     (the stage tag)
+--   x-dd-proxy-resource-path  /forged/<run>-<thread>-<n>   (the route tag)
+--   x-dd-proxy-stage          stage-<run>-<thread>-<n>     (the stage tag)
 --   x-dd-proxy-httpmethod     the 8 standard methods in turn, and every 9th request a
 --                             new non-standard one, M-<thread>-<n> (the method tag)
---   x-dd-proxy-path           /forged/<thread>-<n>   (not a tag; the span's path)
+--   x-dd-proxy-path           the same as the route (not a tag; the span's path)
 -- Arguments after "--": the number of responses after which each thread stops (0: until
 -- wrk's -d), the length to which the forged route and stage are padded with "x" (0: no
 -- padding), and a file to create when a thread stops (wrk itself runs until -d or
 -- SIGINT; forged-series.sh then sends SIGINT, so that requests/s are over the time
--- actually taken). Prints one RESULT line (../load/report.lua).
+-- actually taken), and a run name (<run> above: values differ from one wrk run to the
+-- next). Prints one RESULT line (../load/report.lua).
 local methods = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE" }
 local counter = 0
 local responses = 0
 local limit = 0
 local length = 0
 local marker = nil
+local run = "0"
 local threads = {}
 
 function setup(thread)
@@ -26,7 +28,7 @@ function setup(thread)
 end
 
 local function forged(prefix)
-  local value = string.format("%s%d-%d", prefix, tid, counter)
+  local value = string.format("%s%s-%d-%d", prefix, run, tid, counter)
   if #value < length then
     value = value .. string.rep("x", length - #value)
   end
@@ -37,6 +39,7 @@ function init(args)
   limit = tonumber(args[1]) or 0
   length = tonumber(args[2]) or 0
   marker = args[3]
+  run = args[4] or run
   if limit <= 0 then
     -- wrk skips parsing responses when there is no response function.
     response = nil

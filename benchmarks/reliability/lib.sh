@@ -195,7 +195,8 @@ other_processes() {
 		END { if (!k) printf "(none busy)"; print "" }'
 }
 
-# Meter series of one name, from the metrics endpoint (meters.py).
+# Meter series of one name, from the metrics endpoint (meters.py); a failure is
+# printed, not fatal.
 meters() {
-	python3 "$here/meters.py" "$base" "$@"
+	python3 "$here/meters.py" "$base" "$@" 2>&1 | tail -1 || true
 }

@@ -16,12 +16,15 @@ Only for loopback addresses; every request has a timeout.
 """
 
 import json
+import os
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
-TIMEOUT = 60
+# Seconds per query (METRICS_TIMEOUT): with many series the endpoint takes long.
+TIMEOUT = float(os.environ.get("METRICS_TIMEOUT", "60"))
 
 
 def query(base, name, filters):
@@ -80,10 +83,11 @@ def main(argv):
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"refusing a non-loopback address: {base}", file=sys.stderr)
         return 2
+    started = time.monotonic()
     try:
         body = query(base, name, [])
     except (urllib.error.URLError, OSError) as error:
-        print(f"{name} unavailable ({error})")
+        print(f"{name} unavailable: no answer from the metrics endpoint within {TIMEOUT:.0f} s ({error})")
         return 1
     if body is None:
         print(f"{name} series=0 (no meter)")
@@ -96,6 +100,7 @@ def main(argv):
     count = next((m["value"] for m in body.get("measurements", []) if m["statistic"] == "COUNT"), None)
     summary = " ".join(f"{key}={n}" + listed(values[key]) for key, n in counts.items())
     tail = f"values: {summary} count={count:.0f}" if count is not None else f"values: {summary}"
+    tail += f" (endpoint answered in {time.monotonic() - started:.1f} s)"
     exact = None
     ordered = sorted(counts.values())
     # With one tag of more values than the budget and another that varies too, counting
