@@ -60,7 +60,8 @@ measure() {
 	echo "  $(cat "$work/requests-$1")"
 	echo "  $(meters inferred.proxy.transit)"
 	echo "  $(meters inferred.proxy.rejected)"
-	echo "  objects in the heap: $(timers_in_heap)"
+	timers_in_heap > "$work/timers-$1"
+	echo "  objects in the heap: $(cat "$work/timers-$1")"
 }
 
 # Polls /actuator/health every HEALTH_EVERY seconds until $work/stop-poller exists, at
@@ -131,8 +132,14 @@ sent=$(echo "$result" | sed -n 's/.* requests=\([0-9]*\).*/\1/p')
 awk -v sent="${sent:-0}" '{ for (i = 1; i <= NF; i++) { split($i, kv, /[=>]+/)
 		if (kv[1] == "count") count[FILENAME] = kv[2]; if (kv[1] == "series") series[FILENAME] = $i } }
 	END { s = ARGV[1]; e = ARGV[2]
+		if (!(e in count)) { printf "inferred.proxy.requests: %s at the start, not answered at the end\n", series[s]; exit }
 		printf "inferred.proxy.requests: %s -> %s; samples recorded during the forged load: %d of %d requests sent\n",
 			series[s], series[e], count[e] - count[s], sent }' "$work/requests-start" "$work/requests-end"
+awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^CumulativeTimer=[0-9]+$/) { split($i, kv, "="); t[FILENAME] = kv[2] } }
+	END { s = ARGV[1]; e = ARGV[2]
+		if ((s in t) && (e in t)) printf "timers in the heap: %d -> %d (+%d, two gateway timers per new series: about %d series)\n",
+			t[s], t[e], t[e] - t[s], (t[e] - t[s]) / 2 }' "$work/timers-start" "$work/timers-end"
+echo "health after the metrics queries: $(curl -s -o /dev/null -m 5 -w '%{http_code} in %{time_total} s' "$base/actuator/health" || true)"
 awk '{ heap[$1] = $2 } END {
 	printf "heap after full GC (MB): start %s, end %s", heap["start"], heap["end"]
 	if (heap["start"] + 0 > 0 && heap["end"] + 0 > 0) printf " (end - start %+.1f MB)", heap["end"] - heap["start"]
