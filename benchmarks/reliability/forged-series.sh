@@ -13,14 +13,16 @@
 #
 # Environment: REQUESTS (100000: wrk stops after this many responses), DURATION (60: wrk
 # stops after this many seconds if REQUESTS have not been sent by then), VALUE_LENGTH
-# (0: forged values are about 15 characters; else padded to this length), WARMUP seconds
+# (0: forged values are about 25 characters; else padded to this length), WARMUP seconds
 # of ordinary gateway requests (one series) before the start measurement (10),
-# CONNECTIONS (16), HEAP (512m), APP_ARGS, SKIP_BUILD=1.
+# CONNECTIONS (16), HEAP (512m), APP_ARGS (e.g. --inferred-proxy.max-tag-values=1000000
+# to lift the starter's limit on route and stage values), SKIP_BUILD=1.
 #
 # Loopback only (127.0.0.1). Bounded: wrk stops after REQUESTS responses or DURATION
-# seconds (and is interrupted 10 s later at the latest), the health poller after DURATION + 120 seconds at most, each jcmd call has
-# 60-120 s. Starts one application and stops it, and the poller, by PID on exit, failure
-# or Ctrl-C.
+# seconds (and is interrupted 10 s later at the latest), the health poller after
+# DURATION + 120 seconds at most, each jcmd call has 60-120 s, each metrics query
+# METRICS_TIMEOUT (60 s). Starts one application and stops it, wrk and the poller, by
+# PID on exit, failure or Ctrl-C.
 set -euo pipefail
 
 REQUESTS=${REQUESTS:-100000}
