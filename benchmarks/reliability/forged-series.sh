@@ -15,8 +15,8 @@
 # stops after this many seconds if REQUESTS have not been sent by then), VALUE_LENGTH
 # (0: forged values are about 25 characters; else padded to this length), WARMUP seconds
 # of ordinary gateway requests (one series) before the start measurement (10),
-# CONNECTIONS (16), HEAP (512m), APP_ARGS (e.g. --inferred-proxy.max-tag-values=1000000
-# to lift the starter's limit on route and stage values), SKIP_BUILD=1.
+# CONNECTIONS (16), HEAP (512m), APP_ARGS (e.g. --inferred-proxy.max-tag-sets=1000000
+# to lift the starter's bound on the timers' series), SKIP_BUILD=1.
 #
 # Loopback only (127.0.0.1). Bounded: wrk stops after REQUESTS responses or DURATION
 # seconds (and is interrupted 10 s later at the latest), the health poller after
