@@ -103,7 +103,7 @@ class ReactiveMetricsTests {
 
 	private Timer awaitTimer(String name, String stage) {
 		return await(name + " of stage " + stage).atMost(Duration.ofSeconds(10))
-			.until(() -> this.meterRegistry.find(name).tag("stage", stage).timer(), (timer) -> timer != null);
+			.until(() -> this.meterRegistry.find(name).tag("stage", stage).timer(), (timer) -> timer != null && timer.count() > 0);
 	}
 
 	private static Map<String, String> headers(long gatewayTime, String stage) {
