@@ -3,7 +3,9 @@ package io.github.inferredproxy.reactive;
 import java.time.Duration;
 import java.util.Map;
 
+import io.github.inferredproxy.testsupport.GatewayObservationRecorder;
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.github.inferredproxy.testsupport.RequestsReceived;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.ObservationView;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -53,12 +56,15 @@ public class ReactiveTestApplication {
 		 * Answers after 5 seconds, long after a client that goes away has gone.
 		 */
 		@GetMapping("/slow")
-		Mono<String> slow() {
+		Mono<String> slow(@RequestHeader(name = GatewayObservationRecorder.REQUEST_ID_HEADER, required = false) String id) {
+			RequestsReceived.received(id);
 			return Mono.delay(Duration.ofSeconds(5)).map((tick) -> "slow");
 		}
 
 		@PostMapping("/upload")
-		Mono<String> upload(@RequestBody Mono<byte[]> body) {
+		Mono<String> upload(@RequestBody Mono<byte[]> body,
+				@RequestHeader(name = GatewayObservationRecorder.REQUEST_ID_HEADER, required = false) String id) {
+			RequestsReceived.received(id);
 			return body.map((bytes) -> "read " + bytes.length);
 		}
 

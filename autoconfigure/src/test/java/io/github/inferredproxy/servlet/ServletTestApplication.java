@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.testsupport.GatewayObservationRecorder;
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.github.inferredproxy.testsupport.RequestsReceived;
 import io.github.inferredproxy.testsupport.TomcatThreadStateProbe;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
@@ -121,6 +122,7 @@ public class ServletTestApplication {
 		 */
 		@PostMapping("/upload")
 		String upload(HttpServletRequest request) throws IOException {
+			RequestsReceived.received(request.getHeader(GatewayObservationRecorder.REQUEST_ID_HEADER));
 			return "read " + request.getInputStream().readAllBytes().length;
 		}
 

@@ -88,18 +88,26 @@ public final class FaultLoad {
 		headers.put("x-dd-proxy-stage", this.stage);
 		headers.put("x-dd-proxy-path", "/prod/" + id);
 		this.sent.put("/prod/" + id, kind);
-		switch (kind) {
-			case VALID -> assertThat(this.client.get(this.endpoints.valid(), headers).statusCode()).isEqualTo(200);
-			case INVALID -> {
-				headers.put("x-dd-proxy-request-time-ms", "soon");
-				assertThat(this.client.get(this.endpoints.valid(), headers).statusCode()).isEqualTo(200);
+		// Each request on a connection of its own, so that one request's fate cannot be
+		// another's: a failure names the request.
+		try {
+			switch (kind) {
+				case VALID -> assertThat(this.client.rawGet(this.endpoints.valid(), headers).statusCode()).isEqualTo(200);
+				case INVALID -> {
+					headers.put("x-dd-proxy-request-time-ms", "soon");
+					assertThat(this.client.rawGet(this.endpoints.valid(), headers).statusCode()).isEqualTo(200);
+				}
+				case FAILING ->
+					assertThat(this.client.rawGet(this.endpoints.failing(), headers).statusCode()).isEqualTo(500);
+				case SLOW -> assertThat(this.client.rawGet(this.endpoints.slow(), headers).statusCode()).isEqualTo(200);
+				case ABORTED_MID_REQUEST -> this.client.sendAndHangUp("POST", this.endpoints.upload(), headers,
+						100_000, "part of the body");
+				case ABORTED_MID_RESPONSE -> this.client.getAndHangUpAfter(this.endpoints.stream(), headers,
+						this.endpoints.streamMarker());
 			}
-			case FAILING -> assertThat(this.client.get(this.endpoints.failing(), headers).statusCode()).isEqualTo(500);
-			case SLOW -> assertThat(this.client.get(this.endpoints.slow(), headers).statusCode()).isEqualTo(200);
-			case ABORTED_MID_REQUEST -> this.client.sendAndHangUp("POST", this.endpoints.upload(), headers, 100_000,
-					"part of the body", Duration.ofMillis(100));
-			case ABORTED_MID_RESPONSE -> this.client.getAndHangUpAfter(this.endpoints.stream(), headers,
-					this.endpoints.streamMarker());
+		}
+		catch (Exception | AssertionError ex) {
+			throw new AssertionError("Request " + id + " failed", ex);
 		}
 	}
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends requests to the application under test: with the JDK {@link HttpClient} for
@@ -25,6 +26,8 @@ public final class TestHttpClient {
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
+
+	private static final AtomicInteger NEXT_ID = new AtomicInteger();
 
 	private final int port;
 
@@ -140,23 +143,24 @@ public final class TestHttpClient {
 
 	/**
 	 * Send the head of a request over a raw socket, and part of a body when
-	 * {@code declaredLength} is positive, wait, and reset the connection without reading
+	 * {@code declaredLength} is positive, wait until the application's handler has
+	 * started on it ({@link RequestsReceived}), and reset the connection without reading
 	 * anything: a client that goes away before the response starts.
 	 * @param method the method
-	 * @param path the path
+	 * @param path the path of an endpoint that reports to {@link RequestsReceived}
 	 * @param headers the request headers
 	 * @param declaredLength the {@code Content-Length} to declare, {@code 0} for none
 	 * @param bodyPart the part of the body to send, shorter than {@code declaredLength}
-	 * @param wait how long to wait before going away
 	 * @throws IOException when the exchange fails
-	 * @throws InterruptedException when interrupted while waiting
 	 */
 	public void sendAndHangUp(String method, String path, Map<String, String> headers, int declaredLength,
-			String bodyPart, Duration wait) throws IOException, InterruptedException {
+			String bodyPart) throws IOException {
+		String requestId = "hang-up-" + NEXT_ID.incrementAndGet();
 		StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
 		for (String line : headerLines(headers)) {
 			request.append(line).append("\r\n");
 		}
+		request.append(GatewayObservationRecorder.REQUEST_ID_HEADER).append(": ").append(requestId).append("\r\n");
 		if (declaredLength > 0) {
 			request.append("Content-Type: application/octet-stream\r\nContent-Length: ")
 				.append(declaredLength)
@@ -167,7 +171,7 @@ public final class TestHttpClient {
 			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5000);
 			socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
 			socket.getOutputStream().flush();
-			Thread.sleep(wait.toMillis());
+			RequestsReceived.await(requestId);
 			socket.setSoLinger(true, 0);
 		}
 	}
