@@ -1,7 +1,10 @@
 package io.github.inferredproxy.observation;
 
 import java.net.SocketException;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -16,8 +19,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.web.util.DisconnectedClientHelper;
-
 /**
  * Starts and stops gateway observations; the part of the instrumentation that the servlet
  * filter and the WebFlux decorator share. It never throws: a problem leaves the request
@@ -31,6 +32,22 @@ public final class InferredProxyObservations {
 	private static final Log logger = LogFactory.getLog(InferredProxyObservations.class);
 
 	private static final Supplier<@Nullable String> UNKNOWN_REMOTE_ADDRESS = () -> null;
+
+	/**
+	 * Simple names of the exceptions servers and Spring throw when the client is gone:
+	 * Tomcat, Reactor Netty, Jetty, Spring MVC's async requests, and the JDK's.
+	 */
+	private static final Set<String> CLIENT_GONE_TYPES = Set.of("ClientAbortException", "AbortedException",
+			"EofException", "EOFException", "AsyncRequestNotUsableException");
+
+	/**
+	 * Failures of the application's own HTTP calls, which can say "connection reset" too.
+	 */
+	private static final Set<String> OUTGOING_CALL_FAILURE_TYPES = Set.of(
+			"org.springframework.web.client.RestClientException",
+			"org.springframework.web.reactive.function.client.WebClientException");
+
+	private static final int MAX_CAUSES = 32;
 
 	private final ObservationRegistry registry;
 
@@ -150,29 +167,58 @@ public final class InferredProxyObservations {
 	}
 
 	/**
-	 * Return whether an exception says that the client went away: Spring's
-	 * {@link DisconnectedClientHelper} check, plus the plain "Connection reset" that a
-	 * read of the request body throws when the client reset the connection. Such a
-	 * request is cancelled, not a server error. Never throws, also for an exception
-	 * whose message does.
+	 * Return whether an exception says that the client went away, so that its request is
+	 * cancelled rather than a server error: the server's own exception for it
+	 * ({@code ClientAbortException}, {@code AbortedException}, {@code EofException},
+	 * {@code AsyncRequestNotUsableException}, ...) or a "broken pipe" or "connection reset
+	 * by peer" anywhere in the causes, as Spring's {@code DisconnectedClientHelper} tells,
+	 * unless the causes show a call of the application's own to another service (a
+	 * {@code RestClientException} or {@code WebClientException}). A plain
+	 * {@code SocketException} "Connection reset" counts only as the exception itself: that
+	 * is what reading the request body throws when the client reset the connection.
+	 * Never throws, not even for an exception whose message does or whose causes form a
+	 * cycle.
 	 * @param error the exception
 	 * @return whether the client went away
 	 */
 	public static boolean isClientGone(Throwable error) {
 		try {
-			if (DisconnectedClientHelper.isClientDisconnectedException(error)) {
+			if (error instanceof SocketException && "Connection reset".equals(error.getMessage())) {
 				return true;
 			}
-			for (Throwable cause = error; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-				if (cause instanceof SocketException && "Connection reset".equals(cause.getMessage())) {
-					return true;
+			boolean gone = false;
+			Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+			for (Throwable cause = error; cause != null && seen.size() < MAX_CAUSES && seen.add(cause);
+					cause = cause.getCause()) {
+				if (isOutgoingCallFailure(cause.getClass())) {
+					return false;
 				}
+				gone = gone || CLIENT_GONE_TYPES.contains(cause.getClass().getSimpleName())
+						|| saysClientGone(cause.getMessage());
 			}
+			return gone;
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Failed to read an exception of the application", ex);
+			return false;
+		}
+	}
+
+	private static boolean isOutgoingCallFailure(Class<?> type) {
+		for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
+			if (OUTGOING_CALL_FAILURE_TYPES.contains(candidate.getName())) {
+				return true;
+			}
 		}
 		return false;
+	}
+
+	private static boolean saysClientGone(@Nullable String message) {
+		if (message == null) {
+			return false;
+		}
+		String text = message.toLowerCase(Locale.ROOT);
+		return text.contains("broken pipe") || text.contains("connection reset by peer");
 	}
 
 	private void reject(RejectionReason reason, @Nullable Throwable ex) {

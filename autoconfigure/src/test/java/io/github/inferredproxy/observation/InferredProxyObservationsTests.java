@@ -235,14 +235,42 @@ class InferredProxyObservationsTests {
 	}
 
 	@Test
-	void clientGoneIsToldFromTheExceptionOrItsCauses() {
+	void clientGoneIsToldFromTheServersExceptionOrItsCauses() {
 		assertThat(InferredProxyObservations.isClientGone(new java.io.IOException("Broken pipe"))).isTrue();
 		assertThat(InferredProxyObservations.isClientGone(new java.io.EOFException())).isTrue();
+		assertThat(InferredProxyObservations.isClientGone(new IllegalStateException("wrapped",
+				new java.io.IOException("Connection reset by peer")))).isTrue();
 		assertThat(InferredProxyObservations.isClientGone(
-				new IllegalStateException("wrapped", new java.net.SocketException("Connection reset")))).isTrue();
+				new org.springframework.web.context.request.async.AsyncRequestNotUsableException("gone")))
+			.isTrue();
+		// What reading the request body throws when the client resets the connection.
+		assertThat(InferredProxyObservations.isClientGone(new java.net.SocketException("Connection reset")))
+			.isTrue();
+	}
+
+	@Test
+	void failuresOfTheApplicationsOwnCallsAreNotAClientGone() {
 		assertThat(InferredProxyObservations.isClientGone(new java.net.SocketException("Connection refused")))
 			.isFalse();
 		assertThat(InferredProxyObservations.isClientGone(new IllegalStateException("boom"))).isFalse();
+		// A downstream service reset the connection, not the client.
+		assertThat(InferredProxyObservations.isClientGone(new org.springframework.web.client.ResourceAccessException(
+				"I/O error", new java.net.SocketException("Connection reset by peer")))).isFalse();
+		assertThat(InferredProxyObservations.isClientGone(
+				new java.sql.SQLException("database gone", new java.net.SocketException("Connection reset"))))
+			.isFalse();
+	}
+
+	@Test
+	void causesThatFormACycleEndTheCheck() {
+		IllegalStateException first = new IllegalStateException("first");
+		IllegalStateException second = new IllegalStateException("second", first);
+		first.initCause(second);
+		assertThat(InferredProxyObservations.isClientGone(first)).isFalse();
+		java.io.IOException gone = new java.io.IOException("Broken pipe");
+		IllegalStateException wrapper = new IllegalStateException("wrapper", gone);
+		gone.initCause(wrapper);
+		assertThat(InferredProxyObservations.isClientGone(wrapper)).isTrue();
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package io.github.inferredproxy.reactive;
 
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.ResourceAccessException;
 
 /**
  * A Spring WebFlux application for the reactive tests, served by Reactor Netty.
@@ -59,6 +61,14 @@ public class ReactiveTestApplication {
 		Mono<String> slow(@RequestHeader(name = GatewayObservationRecorder.REQUEST_ID_HEADER, required = false) String id) {
 			RequestsReceived.received(id);
 			return Mono.delay(Duration.ofSeconds(5)).map((tick) -> "slow");
+		}
+
+		/**
+		 * A call of the application's own to another service that the other side reset.
+		 */
+		@GetMapping("/downstream-reset")
+		Mono<String> downstreamReset() {
+			return Mono.error(new ResourceAccessException("I/O error on GET", new SocketException("Connection reset")));
 		}
 
 		@PostMapping("/upload")

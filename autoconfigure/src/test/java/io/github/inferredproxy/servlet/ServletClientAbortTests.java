@@ -82,6 +82,18 @@ class ServletClientAbortTests {
 		assertThat(timer.getId().getTag("outcome")).isEqualTo("UNKNOWN");
 	}
 
+	@Test
+	void aResetOfTheApplicationsOwnCallIsAServerErrorNotAClientGone() throws Exception {
+		String stage = "downstream-" + System.nanoTime();
+		assertThat(this.client.get("/downstream-reset", GatewayHeaders.restApiWithStage(stage)).statusCode())
+			.isEqualTo(500);
+		SpanData gateway = this.spans.awaitGatewaySpanOfStage(stage);
+		assertThat(gateway.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+		assertThat(gateway.getAttributes().get(DD_STATUS)).isEqualTo("500");
+		Timer timer = GatewayTimers.awaitRequestsTimer(this.meterRegistry, stage);
+		assertThat(timer.getId().getTag("outcome")).isEqualTo("SERVER_ERROR");
+	}
+
 	private static void assertNotAnError(SpanData gateway) {
 		assertThat(gateway.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
 		assertThat(gateway.getEvents()).isEmpty();

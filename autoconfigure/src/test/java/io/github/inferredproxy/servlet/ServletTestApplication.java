@@ -1,6 +1,7 @@
 package io.github.inferredproxy.servlet;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +28,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.context.request.async.WebAsyncTask;
 import org.springframework.web.servlet.ModelAndView;
@@ -124,6 +126,14 @@ public class ServletTestApplication {
 		String upload(HttpServletRequest request) throws IOException {
 			RequestsReceived.received(request.getHeader(GatewayObservationRecorder.REQUEST_ID_HEADER));
 			return "read " + request.getInputStream().readAllBytes().length;
+		}
+
+		/**
+		 * A call of the application's own to another service that the other side reset.
+		 */
+		@GetMapping("/downstream-reset")
+		String downstreamReset() {
+			throw new ResourceAccessException("I/O error on GET", new SocketException("Connection reset"));
 		}
 
 		@GetMapping("/forward")
