@@ -103,10 +103,17 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 
 	@Override
 	public void onStop(InferredProxyContext context) {
-		Timers timers = timers(tags(context));
-		if (timers != null) {
-			timers.requests().record(context.nanosSinceGatewayReceipt(), TimeUnit.NANOSECONDS);
-			timers.transit().record(context.getGatewayRequest().transitMillis(), TimeUnit.MILLISECONDS);
+		try {
+			Timers timers = timers(tags(context));
+			if (timers != null) {
+				timers.requests().record(context.nanosSinceGatewayReceipt(), TimeUnit.NANOSECONDS);
+				timers.transit().record(context.getGatewayRequest().transitMillis(), TimeUnit.MILLISECONDS);
+			}
+		}
+		catch (RuntimeException ex) {
+			// A registry or meter filter that rejects the tags must not keep the other
+			// handlers, the span's among them, from running.
+			logger.debug("Failed to record the gateway timers", ex);
 		}
 	}
 
@@ -182,7 +189,17 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 			}
 			// A null result adds nothing, so the maximum holds under concurrency too.
 			return this.timers.computeIfAbsent(tags, (key) -> (this.size.incrementAndGet() <= this.maximum)
-					? register.apply(key) : full());
+					? registerOrGiveBack(key, register) : full());
+		}
+
+		private Timers registerOrGiveBack(Tags tags, Function<Tags, Timers> register) {
+			try {
+				return register.apply(tags);
+			}
+			catch (RuntimeException ex) {
+				this.size.decrementAndGet();
+				throw ex;
+			}
 		}
 
 		private @Nullable Timers full() {

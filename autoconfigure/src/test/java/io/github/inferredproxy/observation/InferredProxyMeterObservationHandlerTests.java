@@ -217,6 +217,32 @@ class InferredProxyMeterObservationHandlerTests {
 	}
 
 	@Test
+	void aRegistryThatRejectsATagSetNeitherThrowsNorUsesUpTheMaximum() {
+		// A meter filter that fails for one route, as a registry may for tags it rejects.
+		this.meterRegistry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+
+			@Override
+			public Meter.Id map(Meter.Id id) {
+				if ("/rejected".equals(id.getTag("route"))) {
+					throw new IllegalArgumentException("rejected tags");
+				}
+				return id;
+			}
+
+		});
+		InferredProxyMeterObservationHandler bounded = new InferredProxyMeterObservationHandler(this.meterRegistry, 2);
+		long now = System.currentTimeMillis();
+		for (int i = 0; i < 5; i++) {
+			recordWith(bounded, forged(now, "/rejected", "s"), 200);
+		}
+		recordWith(bounded, forged(now, "/a", "s"), 200);
+		recordWith(bounded, forged(now, "/b", "s"), 200);
+		assertThat(this.meterRegistry.find("inferred.proxy.requests").timers())
+			.extracting((timer) -> timer.getId().getTag("route"))
+			.containsExactlyInAnyOrder("/a", "/b");
+	}
+
+	@Test
 	void maximumBelowOneIsRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new InferredProxyMeterObservationHandler(this.meterRegistry, 0))
