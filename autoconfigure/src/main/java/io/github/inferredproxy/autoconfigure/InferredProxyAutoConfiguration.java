@@ -1,6 +1,7 @@
 package io.github.inferredproxy.autoconfigure;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
@@ -21,6 +22,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import jakarta.servlet.DispatcherType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -39,7 +41,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -84,7 +89,14 @@ public final class InferredProxyAutoConfiguration {
 	@ConditionalOnMissingBean
 	InferredProxyObservations inferredProxyObservations(ObservationRegistry observationRegistry,
 			InferredProxyProperties properties, ObjectProvider<InferredProxyObservationConvention> customConvention,
-			ObjectProvider<InferredProxyRejectionCounter> rejectionCounter) {
+			ObjectProvider<InferredProxyRejectionCounter> rejectionCounter, Environment environment) {
+		String replaced = environment.getProperty("inferred-proxy.max-tag-values");
+		if (replaced != null) {
+			// Else a setting that no longer bounds anything would be ignored silently.
+			throw new InvalidConfigurationPropertyValueException("inferred-proxy.max-tag-values", replaced,
+					"It is replaced by inferred-proxy.max-tag-sets, which bounds the number of tag sets of the gateway "
+							+ "timers (1000 by default): remove it, and set inferred-proxy.max-tag-sets if needed.");
+		}
 		GatewayHeaderParser parser = new GatewayHeaderParser(
 				positive("inferred-proxy.max-age", properties.getMaxAge()),
 				notNegative("inferred-proxy.clock-skew-tolerance", properties.getClockSkewTolerance()),
@@ -186,8 +198,8 @@ public final class InferredProxyAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(value = InferredProxyFilter.class, parameterizedContainer = FilterRegistrationBean.class)
 		FilterRegistrationBean<InferredProxyFilter> inferredProxyFilter(InferredProxyObservations observations,
-				InferredProxyProperties properties, Environment environment) {
-			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, true);
+				InferredProxyProperties properties, Environment environment, ResourceLoader resourceLoader) {
+			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, resourceLoader, true);
 			FilterRegistrationBean<InferredProxyFilter> registration = new FilterRegistrationBean<>(
 					new InferredProxyFilter(observations));
 			// Outside Spring's ServerHttpObservationFilter (HIGHEST_PRECEDENCE + 1), so that
@@ -208,8 +220,8 @@ public final class InferredProxyAutoConfiguration {
 		@ConditionalOnMissingBean(name = "inferredProxyHttpHandlerDecoratorFactory")
 		@Order(Ordered.HIGHEST_PRECEDENCE)
 		HttpHandlerDecoratorFactory inferredProxyHttpHandlerDecoratorFactory(InferredProxyObservations observations,
-				InferredProxyProperties properties, Environment environment) {
-			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, false);
+				InferredProxyProperties properties, Environment environment, ResourceLoader resourceLoader) {
+			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, resourceLoader, false);
 			// Outermost, around Spring's HttpWebHandlerAdapter and its server observation.
 			return (httpHandler) -> new InferredProxyHttpHandlerDecorator(httpHandler, observations);
 		}
@@ -219,7 +231,7 @@ public final class InferredProxyAutoConfiguration {
 	/**
 	 * Trusted networks are matched against the remote address of a request, which the
 	 * server takes from forwarded headers when told to; a client that can write those can
-	 * pass for a trusted network.
+	 * pass for a trusted network. A shared secret, which must hold as well, closes that.
 	 */
 	static final class ForwardedHeaders {
 
@@ -227,30 +239,37 @@ public final class InferredProxyAutoConfiguration {
 		}
 
 		static void warnIfClientsCanSteerTrustedNetworks(InferredProxyProperties properties, Environment environment,
-				boolean servlet) {
-			if (properties.getTrust().getNetworks().isEmpty() || !logger.isWarnEnabled()) {
+				ResourceLoader resourceLoader, boolean servlet) {
+			InferredProxyProperties.Trust trust = properties.getTrust();
+			if (trust.getNetworks().isEmpty() || trust.getSharedSecret() != null || !logger.isWarnEnabled()) {
 				return;
 			}
-			String strategy = environment.getProperty("server.forward-headers-strategy");
+			boolean tomcat = servlet
+					&& ClassUtils.isPresent("org.apache.catalina.startup.Tomcat", resourceLoader.getClassLoader());
+			String strategy = normalized(environment.getProperty("server.forward-headers-strategy"));
 			String setBy = "server.forward-headers-strategy=" + strategy;
 			if (strategy == null) {
 				CloudPlatform platform = CloudPlatform.getActive(environment);
-				if (platform == null || !platform.isUsingForwardHeaders()) {
-					return;
+				if (platform != null && platform.isUsingForwardHeaders()) {
+					strategy = "native";
+					setBy = "server.forward-headers-strategy=native (the default on " + platform + ")";
 				}
-				strategy = "native";
-				setBy = "server.forward-headers-strategy=native (the default on " + platform + ")";
 			}
 			String who;
-			if (strategy.equalsIgnoreCase("native")) {
-				who = servlet
-						? "on Tomcat, any client whose own address matches server.tomcat.remoteip.internal-proxies "
-								+ "(private and loopback networks by default)"
-						: "on Reactor Netty, any client";
+			if ("native".equals(strategy)) {
+				who = !servlet ? "on Reactor Netty, any client"
+						: tomcat ? "on Tomcat, any client whose own address matches "
+								+ "server.tomcat.remoteip.internal-proxies (private and loopback networks by default)"
+								: "on this server, any client";
 			}
-			else if (strategy.equalsIgnoreCase("framework") && servlet) {
+			else if ("framework".equals(strategy) && servlet) {
 				// WebFlux's ForwardedHeaderTransformer runs inside the starter's decorator.
 				who = "any client, when Spring's ForwardedHeaderFilter runs before the starter's filter";
+			}
+			else if (tomcat && remoteIpValveConfigured(environment)) {
+				// Boot adds Tomcat's RemoteIpValve for these whatever the strategy says.
+				setBy = "server.tomcat.remoteip.remote-ip-header or protocol-header set";
+				who = "on Tomcat, any client whose own address matches server.tomcat.remoteip.internal-proxies";
 			}
 			else {
 				return;
@@ -258,9 +277,25 @@ public final class InferredProxyAutoConfiguration {
 			logger.warn("inferred-proxy.trust.networks is matched against the remote address of a request, and with "
 					+ setBy + " that address comes from the X-Forwarded-For or Forwarded header. A client that "
 					+ "can set that header (" + who + ") can make its request look as if it came from a trusted "
-					+ "network. Set inferred-proxy.trust.shared-secret too, or make sure that only your proxies can "
-					+ "reach the application and that they overwrite the header (on Tomcat, narrow "
+					+ "network. Set inferred-proxy.trust.shared-secret as well, or make sure that only your proxies "
+					+ "can reach the application and that they overwrite the header (on Tomcat, narrow "
 					+ "server.tomcat.remoteip.internal-proxies to them).");
+		}
+
+		private static boolean remoteIpValveConfigured(Environment environment) {
+			return StringUtils.hasText(environment.getProperty("server.tomcat.remoteip.remote-ip-header"))
+					|| StringUtils.hasText(environment.getProperty("server.tomcat.remoteip.protocol-header"));
+		}
+
+		/**
+		 * The strategy as Boot's lenient enum binding reads it ({@code NATIVE},
+		 * {@code " native"}), or {@code null} when not set or empty.
+		 */
+		private static @Nullable String normalized(@Nullable String strategy) {
+			if (!StringUtils.hasText(strategy)) {
+				return null;
+			}
+			return strategy.strip().replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
 		}
 
 	}

@@ -35,9 +35,9 @@ import org.jspecify.annotations.Nullable;
  * time series per request. Each timer therefore has at most {@code maxTagSets} tag sets
  * as the headers say; a sample with a new tag set beyond those is recorded with
  * {@value #OVERFLOW} as its {@code route} and {@code stage}, in at most
- * {@code maxTagSets} more tag sets, and dropped beyond that (only a custom convention
- * with further header values in its tags can get there). Each limit is logged once, at
- * WARN.
+ * {@code maxTagSets} more tag sets (with the default convention, their other tags take
+ * few values: gateway, standard method, status, outcome), and dropped beyond that. Each
+ * limit is logged once, at WARN.
  *
  * @author Inferred Proxy contributors
  */

@@ -253,6 +253,17 @@ class InferredProxyAutoConfigurationTests {
 	}
 
 	@Test
+	void replacedMaxTagValuesFailsStartUpNamingItsReplacement() {
+		this.contextRunner.withPropertyValues("inferred-proxy.max-tag-values=200")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("inferred-proxy.max-tag-values")
+				.hasMessageContaining("inferred-proxy.max-tag-sets"));
+	}
+
+	@Test
 	void zeroClockSkewToleranceIsAllowed() {
 		this.contextRunner.withPropertyValues("inferred-proxy.clock-skew-tolerance=0s")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(InferredProxyObservations.class));
@@ -842,7 +853,9 @@ class InferredProxyAutoConfigurationTests {
 				"servlet, server.forward-headers-strategy=framework, ForwardedHeaderFilter",
 				"servlet, spring.main.cloud-platform=kubernetes, the default on KUBERNETES",
 				"reactive, server.forward-headers-strategy=native, 'on Reactor Netty, any client'",
-				"reactive, spring.main.cloud-platform=kubernetes, the default on KUBERNETES" })
+				"reactive, spring.main.cloud-platform=kubernetes, the default on KUBERNETES",
+				"servlet, 'server.forward-headers-strategy= Native ', internal-proxies",
+				"servlet, 'server.tomcat.remoteip.remote-ip-header=x-forwarded-for', remote-ip-header or protocol-header" })
 		void warnsOnceWhenClientsCanSteerTheRemoteAddress(String stack, String property, String detail,
 				CapturedOutput output) {
 			run(stack, output, "inferred-proxy.trust.networks=10.0.0.0/8", property);
@@ -855,11 +868,34 @@ class InferredProxyAutoConfigurationTests {
 				"servlet, server.forward-headers-strategy=none, inferred-proxy.trust.networks=10.0.0.0/8",
 				"servlet, spring.main.cloud-platform=none, inferred-proxy.trust.networks=10.0.0.0/8",
 				"servlet, spring.main.cloud-platform=kubernetes, server.forward-headers-strategy=none",
-				"reactive, server.forward-headers-strategy=framework, inferred-proxy.trust.networks=10.0.0.0/8" })
+				"reactive, server.forward-headers-strategy=framework, inferred-proxy.trust.networks=10.0.0.0/8",
+				"reactive, server.tomcat.remoteip.remote-ip-header=x-forwarded-for, inferred-proxy.trust.networks=10.0.0.0/8" })
 		void noWarningWhenTheRemoteAddressIsTheConnectionsOrNoNetworkIsTrusted(String stack, String property,
 				String trust, CapturedOutput output) {
 			run(stack, output, trust, property);
 			assertThat(output).doesNotContain(WARNING);
+		}
+
+		@Test
+		void noWarningWhenASharedSecretMustHoldToo(CapturedOutput output) {
+			run("servlet", output, "inferred-proxy.trust.networks=10.0.0.0/8",
+					"inferred-proxy.trust.shared-secret=s3cret-value", "server.forward-headers-strategy=native");
+			assertThat(output).doesNotContain(WARNING);
+		}
+
+		@Test
+		void emptyStrategyMeansTheCloudPlatformsDefault(CapturedOutput output) {
+			run("servlet", output, "inferred-proxy.trust.networks=10.0.0.0/8", "server.forward-headers-strategy=",
+					"spring.main.cloud-platform=kubernetes");
+			assertThat(output).contains(WARNING).contains("the default on KUBERNETES");
+		}
+
+		@Test
+		void withoutTomcatNativeTrustsAnyClient(CapturedOutput output) {
+			this.servlet.withClassLoader(new FilteredClassLoader("org.apache.catalina.startup"))
+				.withPropertyValues("inferred-proxy.trust.networks=10.0.0.0/8", "server.forward-headers-strategy=native")
+				.run((context) -> assertThat(context).hasNotFailed());
+			assertThat(output).contains(WARNING).contains("on this server, any client").doesNotContain("on Tomcat, any client");
 		}
 
 		private void run(String stack, CapturedOutput output, String... properties) {
