@@ -19,8 +19,10 @@ import org.springframework.test.context.TestPropertySource;
  * <p>
  * It also sets, for the annotated test only: sampling of every trace, W3C and B3
  * propagation (so that the continuation of an upstream trace can be tested), and
- * {@code spring.test.tracing.export=true}, without which Spring Boot switches trace
- * export off in tests and the propagation of incoming trace headers with it. With
+ * {@code spring.test.tracing.export=true}, without which Spring Boot 4 switches trace
+ * export off in tests and the propagation of incoming trace headers with it (on Spring
+ * Boot 3.5, {@code spring.test.observability.auto-configure=true}, as
+ * {@code @AutoConfigureObservability} does, which also lets metrics be exported). With
  * export on, an exporter that your application configures (OTLP, Zipkin) exports the
  * test's spans too.
  *
@@ -32,7 +34,8 @@ import org.springframework.test.context.TestPropertySource;
 @Inherited
 @ImportAutoConfiguration
 @TestPropertySource(properties = { "management.tracing.sampling.probability=1.0",
-		"management.tracing.propagation.type=w3c,b3", "spring.test.tracing.export=true" })
+		"management.tracing.propagation.type=w3c,b3", "spring.test.tracing.export=true",
+		"spring.test.observability.auto-configure=true" })
 public @interface AutoConfigureGatewaySpans {
 
 }
