@@ -16,7 +16,8 @@ import org.springframework.test.web.servlet.request.RequestPostProcessor;
  * builder was created, domain {@code api.example.com}, stage {@code test}) and every
  * header overridable.
  * <p>
- * The headers also carry a W3C {@code traceparent} of a fresh upstream trace, so that
+ * The headers also carry a W3C {@code traceparent} of a fresh upstream trace (or, with
+ * {@link #withB3()}, a {@code b3} header), so that
  * {@link GatewaySpans#await(GatewayHeaders)} finds this request's spans by their trace
  * rather than by which ended last. The gateway span is then the child of that upstream
  * span, as behind a traced client.
@@ -163,6 +164,25 @@ public final class GatewayHeaders {
 	public GatewayHeaders without(String name) {
 		this.headers.remove(name);
 		return this;
+	}
+
+	/**
+	 * Carry the upstream trace as a single B3 header ({@code b3}) instead of the W3C
+	 * {@code traceparent}, to test an application that propagates B3.
+	 * @return these headers
+	 */
+	public GatewayHeaders withB3() {
+		this.headers.remove("traceparent");
+		return header("b3", this.traceId + "-" + this.upstreamSpanId + "-1");
+	}
+
+	/**
+	 * Return whether the headers still carry the upstream trace, as {@code traceparent}
+	 * or {@code b3}.
+	 * @return whether the request's spans can be found by trace
+	 */
+	boolean carriesUpstreamTrace() {
+		return this.headers.containsKey("traceparent") || this.headers.containsKey("b3");
 	}
 
 	/**

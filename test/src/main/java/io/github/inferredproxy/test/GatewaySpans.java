@@ -19,7 +19,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The spans the OpenTelemetry SDK ended during a test, each recorded once, when it
- * ended. Inject it in a test annotated with {@link AutoConfigureGatewaySpans}.
+ * ended. Inject it in a test annotated with {@link AutoConfigureGatewaySpans}, which
+ * registers it (without the annotation, there is no such bean). Tests that share a cached
+ * application context share its recorder: find a request's spans by
+ * {@link #await(GatewayHeaders)}, which looks at that request's trace only.
  * <p>
  * {@link #await(GatewayHeaders)} waits, at most 10 seconds and never longer than it
  * must, until the request sent with those headers is complete in the recorder: over real
@@ -57,6 +60,10 @@ public final class GatewaySpans {
 	 * twice
 	 */
 	public GatewayTrace await(GatewayHeaders headers, Duration timeout) {
+		if (!headers.carriesUpstreamTrace()) {
+			throw new AssertionError("The headers carry no upstream trace (traceparent or b3), by which the request's "
+					+ "spans are found: keep the one GatewayHeaders adds, or use withB3(). " + headers);
+		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (true) {
 			List<SpanData> trace = inTrace(headers.traceId());
@@ -68,7 +75,8 @@ public final class GatewaySpans {
 				throw new AssertionError("The request with upstream trace " + headers.traceId() + " did not end within "
 						+ timeout + ": no server span below its upstream span " + headers.upstreamSpanId()
 						+ " ended. Recorded in that trace: " + describe(trace) + "; in all, " + this.spans.size()
-						+ " spans. Is a real tracer configured (@AutoConfigureGatewaySpans) and were the headers sent?");
+						+ " spans. Were the headers sent with the request, and is the trace header propagated "
+						+ "(management.tracing.propagation.type, w3c and b3 with @AutoConfigureGatewaySpans)?");
 			}
 			try {
 				TimeUnit.MILLISECONDS.sleep(5);

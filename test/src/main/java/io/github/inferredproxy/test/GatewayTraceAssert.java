@@ -1,6 +1,8 @@
 package io.github.inferredproxy.test;
 
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import io.opentelemetry.api.common.AttributeKey;
@@ -8,6 +10,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.assertj.core.api.AbstractAssert;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assertions on the spans of one request. Each failure says what was recorded instead.
@@ -98,8 +101,9 @@ public class GatewayTraceAssert extends AbstractAssert<GatewayTraceAssert, Gatew
 	public GatewayTraceAssert gatewaySpanStartsAt(long epochMillis) {
 		SpanData gateway = gateway();
 		if (gateway.getStartEpochNanos() != TimeUnit.MILLISECONDS.toNanos(epochMillis)) {
-			failWithMessage("Expected the gateway span to start at %s ms but it started at %s ns: %s", epochMillis,
-					gateway.getStartEpochNanos(), GatewaySpans.describe(gateway));
+			double actualMillis = gateway.getStartEpochNanos() / 1_000_000.0;
+			failWithMessage("Expected the gateway span to start at %s ms but it started at %s ms (%+.3f ms): %s",
+					epochMillis, actualMillis, actualMillis - epochMillis, GatewaySpans.describe(gateway));
 		}
 		return this;
 	}
@@ -114,9 +118,11 @@ public class GatewayTraceAssert extends AbstractAssert<GatewayTraceAssert, Gatew
 	public GatewayTraceAssert gatewaySpanHasAttribute(String key, Object value) {
 		SpanData gateway = gateway();
 		Object actualValue = attribute(gateway, key);
-		if (!Objects.equals(actualValue, value)) {
-			failWithMessage("Expected the gateway span's attribute %s to be %s but it is %s; its attributes: %s", key,
-					value, actualValue, gateway.getAttributes().asMap());
+		// 200 and 200L are the same status code.
+		Object expected = (value instanceof Integer || value instanceof Short) ? ((Number) value).longValue() : value;
+		if (!Objects.equals(actualValue, expected)) {
+			failWithMessage("Expected the gateway span's attribute %s to be %s (%s) but it is %s (%s); its attributes: %s",
+					key, value, typeName(value), actualValue, typeName(actualValue), attributes(gateway));
 		}
 		return this;
 	}
@@ -165,12 +171,25 @@ public class GatewayTraceAssert extends AbstractAssert<GatewayTraceAssert, Gatew
 		isNotNull();
 		SpanData gateway = this.actual.gatewaySpan();
 		if (gateway == null) {
-			failWithMessage("Expected a gateway span but the request got none: %s", this.actual);
+			failWithMessage("Expected a gateway span but the request got none: %s. Was it rejected? An unsupported "
+					+ "x-dd-proxy, a missing, malformed, too old or future x-dd-proxy-request-time-ms, or the trust "
+					+ "policy: the starter's WARN 'A request carried gateway headers but got no gateway span' (once "
+					+ "per reason) and the inferred.proxy.rejected counter say which.", this.actual);
 		}
 		return Objects.requireNonNull(gateway);
 	}
 
-	private static Object attribute(SpanData span, String key) {
+	private static String typeName(@Nullable Object value) {
+		return (value != null) ? value.getClass().getSimpleName() : "none";
+	}
+
+	private static String attributes(SpanData span) {
+		Map<String, Object> sorted = new TreeMap<>();
+		span.getAttributes().forEach((key, value) -> sorted.put(key.getKey(), value));
+		return sorted.toString();
+	}
+
+	private static @Nullable Object attribute(SpanData span, String key) {
 		Object value = span.getAttributes().get(AttributeKey.stringKey(key));
 		return (value != null) ? value : span.getAttributes().get(AttributeKey.longKey(key));
 	}

@@ -122,7 +122,8 @@ class GatewaySpansTests {
 		GatewayTrace trace = this.recorder.await(this.headers);
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> assertThat(trace).gatewaySpanStartsAtTheGatewayReceiveTime())
-			.withMessageContaining("to start at " + this.headers.receivedAt() + " ms");
+			.withMessageContaining("to start at " + this.headers.receivedAt() + " ms")
+			.withMessageContaining("(+1.000 ms)");
 	}
 
 	@Test
@@ -134,7 +135,7 @@ class GatewaySpansTests {
 		GatewayTrace trace = this.recorder.await(this.headers);
 		assertThatExceptionOfType(AssertionError.class)
 			.isThrownBy(() -> assertThat(trace).gatewaySpanHasAttribute("http.route", "/orders/{id}"))
-			.withMessageContaining("to be /orders/{id} but it is /{proxy+}");
+			.withMessageContaining("to be /orders/{id} (String) but it is /{proxy+} (String)");
 		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> assertThat(trace).gatewaySpanIsNotError())
 			.withMessageContaining("HTTP 502");
 		assertThat(trace).gatewaySpanIsError();
@@ -149,6 +150,33 @@ class GatewaySpansTests {
 			.withMessageContaining("did not end within")
 			.withMessageContaining("http get /orders/{id}");
 		gateway.end(endAt(101), TimeUnit.NANOSECONDS);
+	}
+
+	@Test
+	void aNumberIsTheSameWhateverItsBoxedType() {
+		Span gateway = gatewaySpan(this.headers.receivedAt());
+		child(gateway, "http get /orders/{id}").end(endAt(100), TimeUnit.NANOSECONDS);
+		gateway.setAttribute("http.response.status_code", 200L);
+		gateway.end(endAt(101), TimeUnit.NANOSECONDS);
+		assertThat(this.recorder.await(this.headers)).gatewaySpanHasAttribute("http.response.status_code", 200);
+	}
+
+	@Test
+	void b3HeadersCarryTheSameUpstreamTrace() {
+		GatewayHeaders b3 = this.headers.withB3();
+		assertThat(b3.asMap()).doesNotContainKey("traceparent")
+			.containsEntry("b3", this.headers.traceId() + "-" + this.headers.upstreamSpanId() + "-1");
+		Span gateway = gatewaySpan(this.headers.receivedAt());
+		child(gateway, "http get /orders/{id}").end(endAt(100), TimeUnit.NANOSECONDS);
+		gateway.end(endAt(101), TimeUnit.NANOSECONDS);
+		assertThat(this.recorder.await(b3)).hasGatewaySpanAsParentOfServerSpan();
+	}
+
+	@Test
+	void headersWithoutAnUpstreamTraceFailAtOnce() {
+		GatewayHeaders untraced = GatewayHeaders.restApi().without("traceparent");
+		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.recorder.await(untraced))
+			.withMessageContaining("carry no upstream trace");
 	}
 
 	@Test

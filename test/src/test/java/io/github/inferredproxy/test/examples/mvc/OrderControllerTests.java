@@ -1,5 +1,6 @@
 package io.github.inferredproxy.test.examples.mvc;
 
+// tag::example[]
 import io.github.inferredproxy.test.AutoConfigureGatewaySpans;
 import io.github.inferredproxy.test.GatewayHeaders;
 import io.github.inferredproxy.test.GatewaySpans;
@@ -13,7 +14,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-// tag::example[]
 @WebMvcTest(OrderController.class)
 @AutoConfigureGatewaySpans
 class OrderControllerTests {

@@ -1,5 +1,6 @@
 package io.github.inferredproxy.test.examples.webflux;
 
+// tag::example[]
 import io.github.inferredproxy.test.AutoConfigureGatewaySpans;
 import io.github.inferredproxy.test.GatewayHeaders;
 import io.github.inferredproxy.test.GatewaySpans;
@@ -11,7 +12,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-// tag::example[]
 @WebFluxTest(OrderController.class)
 @AutoConfigureGatewaySpans
 class OrderControllerTests {
