@@ -28,6 +28,8 @@ public final class GatewayHeaderParser {
 
 	private static final int MAX_TIME_DIGITS = 19;
 
+	private static final int SECONDS_DIGITS = 10;
+
 	private static final Supplier<@Nullable String> UNKNOWN_REMOTE_ADDRESS = () -> null;
 
 	private final long maxAgeMillis;
@@ -127,6 +129,14 @@ public final class GatewayHeaderParser {
 		if (gatewayMillis < 0) {
 			return RejectionReason.MALFORMED_REQUEST_TIME;
 		}
+		// An HTTP API knows its receive time to the second only: mapped as such (10
+		// digits, which as milliseconds would be before 2002) or as
+		// ${context.requestTimeEpoch}000.
+		boolean secondPrecision = system == GatewaySystem.AWS_HTTPAPI
+				&& (timeValue.length() == SECONDS_DIGITS || gatewayMillis % 1000 == 0);
+		if (system == GatewaySystem.AWS_HTTPAPI && timeValue.length() == SECONDS_DIGITS) {
+			gatewayMillis *= 1000;
+		}
 		long startMillis = gatewayMillis;
 		long skewMillis = 0;
 		if (gatewayMillis > receivedEpochMillis) {
@@ -144,7 +154,7 @@ public final class GatewayHeaderParser {
 				optional(headers, "x-dd-proxy-path"), optional(headers, "x-dd-proxy-stage"),
 				optional(headers, "x-dd-proxy-resource-path"), optional(headers, "x-dd-proxy-account-id"),
 				optional(headers, "x-dd-proxy-api-id"), optional(headers, "x-dd-proxy-region"),
-				this.recordUser ? optional(headers, "x-dd-proxy-user") : null);
+				this.recordUser ? optional(headers, "x-dd-proxy-user") : null, secondPrecision);
 	}
 
 	private static @Nullable String optional(HeaderLookup headers, String name) {

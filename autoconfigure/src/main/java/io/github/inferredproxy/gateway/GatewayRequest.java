@@ -24,12 +24,41 @@ import org.jspecify.annotations.Nullable;
  * @param region the region ({@code x-dd-proxy-region})
  * @param user the caller identity ({@code x-dd-proxy-user}), only when recording it is
  * enabled
+ * @param secondPrecision whether the gateway's time was known to the second only (an HTTP
+ * API's {@code requestTimeEpoch}): the span may start up to 999 ms early and the transit
+ * is not measured
  * @author Inferred Proxy contributors
  */
 public record GatewayRequest(GatewaySystem system, long startEpochMillis, long receivedEpochMillis,
 		long clockSkewMillis, @Nullable String domain, @Nullable String method, @Nullable String path,
 		@Nullable String stage, @Nullable String resourcePath, @Nullable String accountId, @Nullable String apiId,
-		@Nullable String region, @Nullable String user) implements GatewayHeaderParser.Result {
+		@Nullable String region, @Nullable String user,
+		boolean secondPrecision) implements GatewayHeaderParser.Result {
+
+	/**
+	 * Create a request whose gateway time is precise to the millisecond.
+	 * @param system the gateway
+	 * @param startEpochMillis when the gateway received the request
+	 * @param receivedEpochMillis when the application received the request
+	 * @param clockSkewMillis how far ahead of the application's clock the gateway's time
+	 * was
+	 * @param domain the gateway host
+	 * @param method the HTTP method the client sent
+	 * @param path the raw path the client sent
+	 * @param stage the deployment stage
+	 * @param resourcePath the route template
+	 * @param accountId the cloud account
+	 * @param apiId the API id
+	 * @param region the region
+	 * @param user the caller identity
+	 */
+	public GatewayRequest(GatewaySystem system, long startEpochMillis, long receivedEpochMillis, long clockSkewMillis,
+			@Nullable String domain, @Nullable String method, @Nullable String path, @Nullable String stage,
+			@Nullable String resourcePath, @Nullable String accountId, @Nullable String apiId,
+			@Nullable String region, @Nullable String user) {
+		this(system, startEpochMillis, receivedEpochMillis, clockSkewMillis, domain, method, path, stage, resourcePath,
+				accountId, apiId, region, user, false);
+	}
 
 	/**
 	 * Return the time between the gateway's receipt and the application's.

@@ -149,8 +149,8 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 	}
 
 	/**
-	 * Return the span attributes of the configured vocabularies, and the clock skew when
-	 * there was one. Empty until the response is complete, as
+	 * Return the span attributes of the configured vocabularies, the clock skew when there
+	 * was one, and the precision of a gateway time known to the second only. Empty until the response is complete, as
 	 * {@link #getLowCardinalityKeyValues}.
 	 * @param context the context
 	 * @return the key values
@@ -170,6 +170,9 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		long skew = context.getGatewayRequest().clockSkewMillis();
 		if (skew > 0) {
 			keyValues = keyValues.and(HighCardinalityKeyNames.CLOCK_SKEW.withValue(String.valueOf(skew)));
+		}
+		if (context.getGatewayRequest().secondPrecision()) {
+			keyValues = keyValues.and(HighCardinalityKeyNames.REQUEST_TIME_PRECISION.withValue("s"));
 		}
 		return keyValues;
 	}

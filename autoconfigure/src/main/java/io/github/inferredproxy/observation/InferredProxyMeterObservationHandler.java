@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * the start of the observation:
  * <ul>
  * <li>{@value #REQUESTS_TIMER}: until the response was complete;</li>
- * <li>{@value #TRANSIT_TIMER}: until the application received the request.</li>
+ * <li>{@value #TRANSIT_TIMER}: until the application received the request, not recorded
+ * when the gateway's time was known to the second only (an HTTP API's).</li>
  * </ul>
  * Both are tagged with the observation's low-cardinality key values. As a
  * {@link MeterObservationHandler} ordered before Boot's default one, it replaces the
@@ -107,7 +108,10 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 			Timers timers = timers(tags(context));
 			if (timers != null) {
 				timers.requests().record(context.nanosSinceGatewayReceipt(), TimeUnit.NANOSECONDS);
-				timers.transit().record(context.getGatewayRequest().transitMillis(), TimeUnit.MILLISECONDS);
+				// A time known to the second only would add up to 999 ms to the transit.
+				if (!context.getGatewayRequest().secondPrecision()) {
+					timers.transit().record(context.getGatewayRequest().transitMillis(), TimeUnit.MILLISECONDS);
+				}
 			}
 		}
 		catch (RuntimeException ex) {

@@ -230,7 +230,13 @@ public enum InferredProxyObservationDocumentation implements ObservationDocument
 		 * How far ahead of the application's clock the gateway's time was, when it was
 		 * ahead within the tolerance and the span start was clamped.
 		 */
-		CLOCK_SKEW("inferred_proxy.clock_skew_ms");
+		CLOCK_SKEW("inferred_proxy.clock_skew_ms"),
+
+		/**
+		 * {@code s} when the gateway's receive time was known to the second only (an HTTP
+		 * API's {@code requestTimeEpoch}): the span may start up to 999 ms early.
+		 */
+		REQUEST_TIME_PRECISION("inferred_proxy.request_time_precision");
 
 		private final String key;
 

@@ -350,6 +350,36 @@ class GatewayHeaderParserTests {
 	}
 
 	@Test
+	void httpApiTimeInSecondsIsAcceptedAsSeconds() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy", "aws-httpapi");
+		long seconds = (NOW - 1_500) / 1000;
+		headers.put("x-dd-proxy-request-time-ms", Long.toString(seconds));
+		GatewayRequest request = parseOk(headers);
+		assertThat(request.startEpochMillis()).isEqualTo(seconds * 1000);
+		assertThat(request.secondPrecision()).isTrue();
+	}
+
+	@Test
+	void httpApiTimeMappedAsSecondsTimesAThousandIsSecondPrecise() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy", "aws-httpapi");
+		headers.put("x-dd-proxy-request-time-ms", ((NOW - 1_500) / 1000) + "000");
+		assertThat(parseOk(headers).secondPrecision()).isTrue();
+		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW - 1_501));
+		assertThat(parseOk(headers).secondPrecision()).isFalse();
+	}
+
+	@Test
+	void tenDigitsAreSecondsOnlyForAnHttpApi() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW);
+		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW / 1000));
+		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW - 1_000));
+		assertThat(parseOk(headers).secondPrecision()).isFalse();
+	}
+
+	@Test
 	void negativeReceiveTimeIsACallersError() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", "9".repeat(19));

@@ -133,6 +133,17 @@ class DefaultInferredProxyObservationConventionTests {
 	}
 
 	@Test
+	void secondPreciseTimeIsMarkedOnTheSpan() {
+		GatewayRequest r = httpApi();
+		InferredProxyContext precise = context(r);
+		assertThat(high(this.convention, precise)).doesNotContainKey("inferred_proxy.request_time_precision");
+		InferredProxyContext seconds = context(new GatewayRequest(r.system(), r.startEpochMillis(),
+				r.receivedEpochMillis(), 0, r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(),
+				r.accountId(), r.apiId(), r.region(), null, true));
+		assertThat(high(this.convention, seconds)).containsEntry("inferred_proxy.request_time_precision", "s");
+	}
+
+	@Test
 	void noUrlWithoutDomain() {
 		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, null, "GET", "/prod/users/42",
 				"prod", "/users/{id}", null, null, null));

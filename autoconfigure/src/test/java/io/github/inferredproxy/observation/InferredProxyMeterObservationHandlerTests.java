@@ -72,6 +72,16 @@ class InferredProxyMeterObservationHandlerTests {
 	}
 
 	@Test
+	void secondPreciseRequestIsTimedButKeptOutOfTheTransitTimer() {
+		long now = System.currentTimeMillis();
+		GatewayRequest seconds = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 900, now, 0, null, null, null,
+				null, null, null, null, null, null, true);
+		InferredProxyObservations.stop(start(seconds), 200, null, false);
+		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().count()).isOne();
+		assertThat(this.meterRegistry.get("inferred.proxy.transit").timer().count()).isZero();
+	}
+
+	@Test
 	void clampedRequestHasNoTransit() {
 		long now = System.currentTimeMillis();
 		GatewayRequest skewed = new GatewayRequest(GatewaySystem.AWS_APIGATEWAY, now, now, 2_000, null, null, null,
