@@ -154,7 +154,8 @@ public final class GatewayHeaderParser {
 				optional(headers, "x-dd-proxy-path"), optional(headers, "x-dd-proxy-stage"),
 				optional(headers, "x-dd-proxy-resource-path"), optional(headers, "x-dd-proxy-account-id"),
 				optional(headers, "x-dd-proxy-api-id"), optional(headers, "x-dd-proxy-region"),
-				this.recordUser ? optional(headers, "x-dd-proxy-user") : null, secondPrecision);
+				this.recordUser ? optional(headers, "x-dd-proxy-user") : null, optional(headers, "user-agent"),
+				secondPrecision);
 	}
 
 	private static @Nullable String optional(HeaderLookup headers, String name) {

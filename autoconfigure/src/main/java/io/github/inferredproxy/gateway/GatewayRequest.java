@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param region the region ({@code x-dd-proxy-region})
  * @param user the caller identity ({@code x-dd-proxy-user}), only when recording it is
  * enabled
+ * @param userAgent the client's {@code User-Agent}
  * @param secondPrecision whether the gateway's time was known to the second only (an HTTP
  * API's {@code requestTimeEpoch}): the span may start up to 999 ms early and the transit
  * is not measured
@@ -32,11 +33,12 @@ import org.jspecify.annotations.Nullable;
 public record GatewayRequest(GatewaySystem system, long startEpochMillis, long receivedEpochMillis,
 		long clockSkewMillis, @Nullable String domain, @Nullable String method, @Nullable String path,
 		@Nullable String stage, @Nullable String resourcePath, @Nullable String accountId, @Nullable String apiId,
-		@Nullable String region, @Nullable String user,
+		@Nullable String region, @Nullable String user, @Nullable String userAgent,
 		boolean secondPrecision) implements GatewayHeaderParser.Result {
 
 	/**
-	 * Create a request whose gateway time is precise to the millisecond.
+	 * Create a request without a user agent whose gateway time is precise to the
+	 * millisecond.
 	 * @param system the gateway
 	 * @param startEpochMillis when the gateway received the request
 	 * @param receivedEpochMillis when the application received the request
@@ -57,7 +59,7 @@ public record GatewayRequest(GatewaySystem system, long startEpochMillis, long r
 			@Nullable String resourcePath, @Nullable String accountId, @Nullable String apiId,
 			@Nullable String region, @Nullable String user) {
 		this(system, startEpochMillis, receivedEpochMillis, clockSkewMillis, domain, method, path, stage, resourcePath,
-				accountId, apiId, region, user, false);
+				accountId, apiId, region, user, null, false);
 	}
 
 	/**

@@ -194,7 +194,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		Integer status = context.getStatusCode();
 		// One list and one sort: chained KeyValues.and() calls copy and sort the whole set
 		// once per key. Added in key order, so that the sort has nothing to move.
-		List<KeyValue> keyValues = new ArrayList<>(17);
+		List<KeyValue> keyValues = new ArrayList<>(18);
 		keyValues.add(HighCardinalityKeyNames.INFERRED_SPAN.withValue("1"));
 		optional(keyValues, HighCardinalityKeyNames.ACCOUNT_ID, request.accountId());
 		optional(keyValues, HighCardinalityKeyNames.API_ID, request.apiId());
@@ -205,6 +205,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath());
 		optional(keyValues, HighCardinalityKeyNames.HTTP_STATUS_CODE, (status != null) ? status.toString() : null);
 		optional(keyValues, HighCardinalityKeyNames.HTTP_URL, url);
+		optional(keyValues, HighCardinalityKeyNames.HTTP_USER_AGENT, request.userAgent());
 		keyValues.add(HighCardinalityKeyNames.OPERATION_NAME.withValue(spanName));
 		optional(keyValues, HighCardinalityKeyNames.REGION, request.region());
 		keyValues.add(HighCardinalityKeyNames.RESOURCE_NAME.withValue(resource));
@@ -223,7 +224,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		GatewayRequest request = context.getGatewayRequest();
 		Integer status = context.getStatusCode();
 		// In key order, as above.
-		List<KeyValue> keyValues = new ArrayList<>(11);
+		List<KeyValue> keyValues = new ArrayList<>(12);
 		optional(keyValues, HighCardinalityKeyNames.CLOUD_ACCOUNT_ID, request.accountId());
 		keyValues.add(HighCardinalityKeyNames.CLOUD_PROVIDER.withValue(request.system().cloudProvider()));
 		optional(keyValues, HighCardinalityKeyNames.CLOUD_REGION, request.region());
@@ -236,6 +237,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		optional(keyValues, HighCardinalityKeyNames.SERVER_ADDRESS, request.domain());
 		optional(keyValues, HighCardinalityKeyNames.URL_PATH, request.path());
 		optional(keyValues, HighCardinalityKeyNames.URL_SCHEME, (request.path() != null) ? "https" : null);
+		optional(keyValues, HighCardinalityKeyNames.USER_AGENT_ORIGINAL, request.userAgent());
 		return KeyValues.of(keyValues);
 	}
 

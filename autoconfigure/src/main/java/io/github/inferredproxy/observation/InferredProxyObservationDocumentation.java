@@ -130,6 +130,11 @@ public enum InferredProxyObservationDocumentation implements ObservationDocument
 		HTTP_URL("http.url"),
 
 		/**
+		 * Datadog: the client's {@code User-Agent}.
+		 */
+		HTTP_USER_AGENT("http.useragent"),
+
+		/**
 		 * Datadog and OpenTelemetry: the gateway's route template.
 		 */
 		HTTP_ROUTE("http.route"),
@@ -189,6 +194,11 @@ public enum InferredProxyObservationDocumentation implements ObservationDocument
 		 * OpenTelemetry: {@code https}.
 		 */
 		URL_SCHEME("url.scheme"),
+
+		/**
+		 * OpenTelemetry: the client's {@code User-Agent}.
+		 */
+		USER_AGENT_ORIGINAL("user_agent.original"),
 
 		/**
 		 * OpenTelemetry: the raw path the client sent.

@@ -380,6 +380,18 @@ class GatewayHeaderParserTests {
 	}
 
 	@Test
+	void userAgentIsKeptCleanedAndBoundedLikeTheGatewayHeaders() {
+		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
+		assertThat(parseOk(headers).userAgent()).isNull();
+		headers.put("User-Agent", "  Mozilla/5.0 (X11) ");
+		assertThat(parseOk(headers).userAgent()).isEqualTo("Mozilla/5.0 (X11)");
+		headers.put("User-Agent", "a".repeat(5000));
+		assertThat(parseOk(headers).userAgent()).hasSize(GatewayHeaderParser.MAX_VALUE_LENGTH);
+		headers.put("User-Agent", "evil\u0007agent");
+		assertThat(parseOk(headers).userAgent()).isNull();
+	}
+
+	@Test
 	void negativeReceiveTimeIsACallersError() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", "9".repeat(19));

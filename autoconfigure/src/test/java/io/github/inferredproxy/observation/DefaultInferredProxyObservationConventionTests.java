@@ -139,8 +139,19 @@ class DefaultInferredProxyObservationConventionTests {
 		assertThat(high(this.convention, precise)).doesNotContainKey("inferred_proxy.request_time_precision");
 		InferredProxyContext seconds = context(new GatewayRequest(r.system(), r.startEpochMillis(),
 				r.receivedEpochMillis(), 0, r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(),
-				r.accountId(), r.apiId(), r.region(), null, true));
+				r.accountId(), r.apiId(), r.region(), null, null, true));
 		assertThat(high(this.convention, seconds)).containsEntry("inferred_proxy.request_time_precision", "s");
+	}
+
+	@Test
+	void userAgentInBothVocabulariesOnlyWhenTheRequestHasOne() {
+		GatewayRequest r = restApi();
+		assertThat(high(this.convention, context(r))).doesNotContainKeys("http.useragent", "user_agent.original");
+		InferredProxyContext withAgent = context(new GatewayRequest(r.system(), r.startEpochMillis(),
+				r.receivedEpochMillis(), 0, r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(),
+				r.accountId(), r.apiId(), r.region(), null, "curl/8.5.0", false));
+		assertThat(high(this.convention, withAgent)).containsEntry("http.useragent", "curl/8.5.0")
+			.containsEntry("user_agent.original", "curl/8.5.0");
 	}
 
 	@Test
