@@ -114,13 +114,14 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 	}
 
 	/**
-	 * Return the {@code route} meter tag: the route template from the resource path
-	 * header, else {@code UNKNOWN} (never the raw path).
+	 * Return the {@code route} meter tag: the route template
+	 * ({@link InferredProxyContext#getRoute()}: the resource path header, else the route
+	 * the application matched), else {@code UNKNOWN} (never the raw path).
 	 * @param context the context
 	 * @return the key value
 	 */
 	protected KeyValue route(InferredProxyContext context) {
-		return LowCardinalityKeyNames.ROUTE.withValue(orUnknown(context.getGatewayRequest().resourcePath()));
+		return LowCardinalityKeyNames.ROUTE.withValue(orUnknown(context.getRoute()));
 	}
 
 	/**
@@ -186,7 +187,8 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 	protected KeyValues datadogKeyValues(InferredProxyContext context) {
 		GatewayRequest request = context.getGatewayRequest();
 		String spanName = request.system().spanName();
-		String route = (request.resourcePath() != null) ? request.resourcePath() : request.path();
+		String template = context.getRoute();
+		String route = (template != null) ? template : request.path();
 		String resource = (request.method() != null)
 				? GatewayHeaderParser.truncate(request.method() + ((route != null) ? " " + route : "")) : spanName;
 		String url = (request.domain() != null && request.path() != null)
@@ -202,7 +204,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		keyValues.add(HighCardinalityKeyNames.COMPONENT.withValue(request.system().value()));
 		optional(keyValues, HighCardinalityKeyNames.RESOURCE_KEY, request.arn());
 		optional(keyValues, HighCardinalityKeyNames.HTTP_METHOD, request.method());
-		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, template);
 		optional(keyValues, HighCardinalityKeyNames.HTTP_STATUS_CODE, (status != null) ? status.toString() : null);
 		optional(keyValues, HighCardinalityKeyNames.HTTP_URL, url);
 		optional(keyValues, HighCardinalityKeyNames.HTTP_USER_AGENT, request.userAgent());
@@ -233,7 +235,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		optional(keyValues, HighCardinalityKeyNames.HTTP_REQUEST_METHOD, request.method());
 		optional(keyValues, HighCardinalityKeyNames.HTTP_RESPONSE_STATUS_CODE,
 				(status != null) ? status.toString() : null);
-		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, request.resourcePath());
+		optional(keyValues, HighCardinalityKeyNames.HTTP_ROUTE, context.getRoute());
 		optional(keyValues, HighCardinalityKeyNames.SERVER_ADDRESS, request.domain());
 		optional(keyValues, HighCardinalityKeyNames.URL_PATH, request.path());
 		optional(keyValues, HighCardinalityKeyNames.URL_SCHEME, (request.path() != null) ? "https" : null);

@@ -32,6 +32,8 @@ public class InferredProxyContext extends ReceiverContext<HeaderLookup> {
 
 	private boolean cancelled;
 
+	private volatile @Nullable String applicationRoute;
+
 	private final AtomicBoolean stopped = new AtomicBoolean();
 
 	private final KeyValueSet lowCardinalityKeyValues = new KeyValueSet();
@@ -119,6 +121,40 @@ public class InferredProxyContext extends ReceiverContext<HeaderLookup> {
 	 */
 	public void setCancelled(boolean cancelled) {
 		this.cancelled = cancelled;
+	}
+
+	/**
+	 * Return the route template that the application matched for the request, as its
+	 * server observation reports it ({@code uri}), known once that observation has
+	 * stopped.
+	 * @return the route, or {@code null} when none matched (a 404) or it is not known
+	 */
+	public @Nullable String getApplicationRoute() {
+		return this.applicationRoute;
+	}
+
+	void setApplicationRoute(@Nullable String applicationRoute) {
+		this.applicationRoute = applicationRoute;
+	}
+
+	/**
+	 * Return the route of the request: the resource path header when it names one route
+	 * (an HTTP API route key's method left out), else, for a greedy resource
+	 * ({@code /{proxy+}}, any {@code {name+}} segment, {@code $default}) or none, the
+	 * route the application matched. Never the raw path.
+	 * @return the route, or {@code null} when neither is known
+	 */
+	public @Nullable String getRoute() {
+		String header = this.gatewayRequest.resourcePath();
+		if (header != null) {
+			int space = header.indexOf(' ');
+			// An HTTP API route key, "GET /pets/{id}".
+			String route = (space > 0 && header.charAt(0) != '/') ? header.substring(space + 1).strip() : header;
+			if (!route.isEmpty() && !route.contains("+}") && !route.equals("$default")) {
+				return route;
+			}
+		}
+		return this.applicationRoute;
 	}
 
 	@Override

@@ -90,7 +90,29 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 
 	@Override
 	public void onStop(ReceiverContext<?> context) {
+		InferredProxyContext gateway = gatewayParent(context);
+		if (gateway != null) {
+			gateway.setApplicationRoute(matchedRoute(context));
+		}
 		this.receiverHandler.onStop(context);
+	}
+
+	/**
+	 * The route the application matched, from Spring's server observation: its
+	 * {@code uri} key is the route template, {@code root} for "/", or {@code NOT_FOUND},
+	 * {@code REDIRECTION}, {@code UNKNOWN} when no route matched. {@code /**} is the
+	 * static resources' catch-all that every unmatched request falls to, not a route.
+	 */
+	private static @Nullable String matchedRoute(ReceiverContext<?> server) {
+		KeyValue uri = server.getLowCardinalityKeyValue("uri");
+		String value = (uri != null) ? uri.getValue() : null;
+		if (value == null || value.equals("/**")) {
+			return null;
+		}
+		if (value.equals("root")) {
+			return "/";
+		}
+		return value.startsWith("/") ? value : null;
 	}
 
 	@Override

@@ -154,6 +154,51 @@ class DefaultInferredProxyObservationConventionTests {
 			.containsEntry("user_agent.original", "curl/8.5.0");
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "/{proxy+}", "/api/{path+}", "$default", "ANY /{proxy+}" })
+	void greedyResourceTakesTheRouteTheApplicationMatched(String resourcePath) {
+		InferredProxyContext context = context(with(restApi(), (r) -> request(r.system(), r.domain(), r.method(),
+				r.path(), r.stage(), resourcePath, r.accountId(), r.apiId(), r.region())));
+		context.setApplicationRoute("/users/{id}");
+		context.setStatusCode(200);
+		assertThat(high(this.convention, context)).containsEntry("http.route", "/users/{id}")
+			.containsEntry("resource.name", "GET /users/{id}");
+		assertThat(low(context)).containsEntry("route", "/users/{id}");
+	}
+
+	@Test
+	void missingResourcePathTakesTheRouteTheApplicationMatched() {
+		InferredProxyContext context = context(with(restApi(), (r) -> request(r.system(), r.domain(), r.method(),
+				r.path(), r.stage(), null, r.accountId(), r.apiId(), r.region())));
+		context.setApplicationRoute("/users/{id}");
+		assertThat(low(context)).containsEntry("route", "/users/{id}");
+	}
+
+	@Test
+	void aResourcePathThatNamesOneRouteWinsOverTheApplicationsRoute() {
+		InferredProxyContext context = context(restApi());
+		context.setApplicationRoute("/something/{else}");
+		assertThat(high(this.convention, context)).containsEntry("http.route", "/users/{id}");
+		assertThat(low(context)).containsEntry("route", "/users/{id}");
+	}
+
+	@Test
+	void anHttpApiRouteKeyLosesItsMethod() {
+		InferredProxyContext context = context(with(httpApi(), (r) -> request(r.system(), r.domain(), r.method(),
+				r.path(), r.stage(), "GET /pets/{id}", r.accountId(), r.apiId(), r.region())));
+		assertThat(high(this.convention, context)).containsEntry("http.route", "/pets/{id}");
+		assertThat(low(context)).containsEntry("route", "/pets/{id}");
+	}
+
+	@Test
+	void greedyResourceWithoutAnApplicationRouteIsUnknownNeverTheRawPath() {
+		InferredProxyContext context = context(with(restApi(), (r) -> request(r.system(), r.domain(), r.method(),
+				r.path(), r.stage(), "/{proxy+}", r.accountId(), r.apiId(), r.region())));
+		assertThat(high(this.convention, context)).doesNotContainKey("http.route")
+			.containsEntry("resource.name", "GET /prod/users/42");
+		assertThat(low(context)).containsEntry("route", "UNKNOWN");
+	}
+
 	@Test
 	void noUrlWithoutDomain() {
 		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, null, "GET", "/prod/users/42",

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -69,14 +71,26 @@ class ReactiveMetricsTests {
 		assertThat(requests.getId().getTag("outcome")).isEqualTo("SERVER_ERROR");
 	}
 
-	@Test
-	void routeIsUnknownWithoutResourcePathAndNeverTheRawPath() throws Exception {
+	@ParameterizedTest(name = "resource path ''{0}''")
+	@ValueSource(strings = { "", "/{proxy+}", "$default", "ANY /{proxy+}" })
+	void missingOrGreedyResourcePathTakesTheRouteSpringMatched(String resourcePath) throws Exception {
 		String stage = uniqueStage();
 		Map<String, String> headers = headers(System.currentTimeMillis() - 100, stage);
-		headers.remove("x-dd-proxy-resource-path");
+		headers.put("x-dd-proxy-resource-path", resourcePath);
 		this.client.get("/orders/42", headers);
 		Timer requests = awaitTimer("inferred.proxy.requests", stage);
+		assertThat(requests.getId().getTag("route")).isEqualTo("/orders/{id}");
+	}
+
+	@Test
+	void greedyResourcePathOfARequestNoRouteMatchedIsUnknown() throws Exception {
+		String stage = uniqueStage();
+		Map<String, String> headers = headers(System.currentTimeMillis() - 100, stage);
+		headers.put("x-dd-proxy-resource-path", "/{proxy+}");
+		this.client.get("/no/such/route", headers);
+		Timer requests = awaitTimer("inferred.proxy.requests", stage);
 		assertThat(requests.getId().getTag("route")).isEqualTo("UNKNOWN");
+		assertThat(requests.getId().getTag("status")).isEqualTo("404");
 	}
 
 	@Test

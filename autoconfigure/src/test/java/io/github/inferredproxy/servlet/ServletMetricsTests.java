@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -102,14 +103,28 @@ class ServletMetricsTests {
 		}
 	}
 
-	@Test
-	void routeIsUnknownWithoutResourcePathAndNeverTheRawPath() throws Exception {
-		String id = send("/orders/42", System.currentTimeMillis() - 50, Map.of("x-dd-proxy-resource-path", ""));
-		assertThat(tags(awaitTimer(REQUESTS))).containsEntry("route", "UNKNOWN");
+	@ParameterizedTest(name = "resource path ''{0}''")
+	@ValueSource(strings = { "", "/{proxy+}", "$default", "ANY /{proxy+}" })
+	void missingOrGreedyResourcePathTakesTheRouteSpringMatchedNeverTheRawPath(String resourcePath)
+			throws Exception {
+		String id = send("/orders/42", System.currentTimeMillis() - 50, Map.of("x-dd-proxy-resource-path", resourcePath));
+		assertThat(tags(awaitTimer(REQUESTS))).containsEntry("route", "/orders/{id}");
 		String rawPath = GatewayHeaders.gatewayPath(id);
 		assertThat(this.meterRegistry.getMeters()).flatMap((meter) -> meter.getId().getTags())
 			.extracting(Tag::getValue)
 			.doesNotContain(rawPath, "/orders/42");
+	}
+
+	@Test
+	void greedyResourcePathOfARequestNoRouteMatchedIsUnknown() throws Exception {
+		send("/no/such/route", System.currentTimeMillis() - 50, Map.of("x-dd-proxy-resource-path", "/{proxy+}"));
+		assertThat(tags(awaitTimer(REQUESTS))).containsEntry("route", "UNKNOWN").containsEntry("status", "404");
+	}
+
+	@Test
+	void aResourcePathThatNamesOneRouteWins() throws Exception {
+		send("/orders/42", System.currentTimeMillis() - 50, Map.of("x-dd-proxy-resource-path", "/v1/orders/{orderId}"));
+		assertThat(tags(awaitTimer(REQUESTS))).containsEntry("route", "/v1/orders/{orderId}");
 	}
 
 	@Test
