@@ -8,6 +8,8 @@ import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.RejectionReason;
 import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
+import io.github.inferredproxy.observation.GatewayServiceName;
+import io.github.inferredproxy.observation.GatewayServiceSpanFilter;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyObservations;
@@ -103,9 +105,41 @@ public final class InferredProxyAutoConfiguration {
 				properties.isRecordUser(), trustPolicy(properties.getTrust()));
 		Consumer<RejectionReason> rejections = rejectionCounter.getIfAvailable();
 		return new InferredProxyObservations(observationRegistry, parser, customConvention.getIfAvailable(),
-				new DefaultInferredProxyObservationConvention(properties.getAttributeVocabulary()),
+				new DefaultInferredProxyObservationConvention(properties.getAttributeVocabulary(),
+						serviceName(properties.getService())),
 				(rejections != null) ? rejections : (reason) -> {
 				});
+	}
+
+	private static GatewayServiceName serviceName(InferredProxyProperties.Service service) {
+		String name = service.getName();
+		switch (service.getSource()) {
+			case FIXED -> {
+				if (!StringUtils.hasText(name)) {
+					throw new InvalidConfigurationPropertyValueException("inferred-proxy.service.name", name,
+							"inferred-proxy.service.source=fixed needs a name: set inferred-proxy.service.name "
+									+ "to the service the gateway span should belong to.");
+				}
+				return GatewayServiceName.fixed(name);
+			}
+			case APPLICATION -> {
+				requireNoName(name, "application");
+				return GatewayServiceName.application();
+			}
+			default -> {
+				requireNoName(name, "domain");
+				return GatewayServiceName.domain();
+			}
+		}
+	}
+
+	private static void requireNoName(@Nullable String name, String source) {
+		// Else a name meant for the gateway span would be ignored silently.
+		if (StringUtils.hasText(name)) {
+			throw new InvalidConfigurationPropertyValueException("inferred-proxy.service.name", name,
+					"The name is used only with inferred-proxy.service.source=fixed, and the source is " + source
+							+ ": set inferred-proxy.service.source=fixed, or remove the name.");
+		}
 	}
 
 	private static TrustPolicy trustPolicy(InferredProxyProperties.Trust trust) {
@@ -162,6 +196,12 @@ public final class InferredProxyAutoConfiguration {
 	InferredProxyTracingObservationHandler inferredProxyTracingObservationHandler(Tracer tracer,
 			Propagator propagator) {
 		return new InferredProxyTracingObservationHandler(tracer, propagator);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GatewayServiceSpanFilter gatewayServiceSpanFilter() {
+		return new GatewayServiceSpanFilter();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -59,6 +59,8 @@ public class InferredProxyProperties {
 	 */
 	private int maxTagSets = 1000;
 
+	private final Service service = new Service();
+
 	private final Trust trust = new Trust();
 
 	public @Nullable Boolean getEnabled() {
@@ -109,8 +111,72 @@ public class InferredProxyProperties {
 		this.recordUser = recordUser;
 	}
 
+	public Service getService() {
+		return this.service;
+	}
+
 	public Trust getTrust() {
 		return this.trust;
+	}
+
+	/**
+	 * Which service the gateway span belongs to in the tracing backend (OpenTelemetry
+	 * resource 'service.name', Zipkin and Brave local service name, Datadog
+	 * 'service.name'), so that the gateway is a node of its own in the service map. Every
+	 * other span keeps the application's service.
+	 */
+	public static class Service {
+
+		/**
+		 * Where the gateway span's service name comes from.
+		 */
+		private Source source = Source.DOMAIN;
+
+		/**
+		 * Service name of the gateway span when the source is 'fixed'.
+		 */
+		private @Nullable String name;
+
+		public Source getSource() {
+			return this.source;
+		}
+
+		public void setSource(Source source) {
+			this.source = source;
+		}
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			this.name = name;
+		}
+
+		/**
+		 * Where the gateway span's service name comes from.
+		 */
+		public enum Source {
+
+			/**
+			 * The gateway's domain ('x-dd-proxy-domain-name'), else the gateway's span
+			 * name, for example 'aws.apigateway'.
+			 */
+			DOMAIN,
+
+			/**
+			 * The application's service: the gateway span is exported like every other
+			 * span.
+			 */
+			APPLICATION,
+
+			/**
+			 * The name set in 'inferred-proxy.service.name'.
+			 */
+			FIXED
+
+		}
+
 	}
 
 	/**

@@ -37,19 +37,32 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 
 	private final AttributeVocabulary vocabulary;
 
+	private final GatewayServiceName serviceName;
+
 	/**
-	 * Create a convention that emits both attribute vocabularies.
+	 * Create a convention that emits both attribute vocabularies and names the gateway's
+	 * service after its domain.
 	 */
 	public DefaultInferredProxyObservationConvention() {
 		this(AttributeVocabulary.BOTH);
 	}
 
 	/**
-	 * Create a convention.
+	 * Create a convention that names the gateway's service after its domain.
 	 * @param vocabulary which attribute keys to emit on the span
 	 */
 	public DefaultInferredProxyObservationConvention(AttributeVocabulary vocabulary) {
+		this(vocabulary, GatewayServiceName.domain());
+	}
+
+	/**
+	 * Create a convention.
+	 * @param vocabulary which attribute keys to emit on the span
+	 * @param serviceName which service the gateway span belongs to
+	 */
+	public DefaultInferredProxyObservationConvention(AttributeVocabulary vocabulary, GatewayServiceName serviceName) {
 		this.vocabulary = vocabulary;
+		this.serviceName = serviceName;
 	}
 
 	@Override
@@ -150,8 +163,9 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 	}
 
 	/**
-	 * Return the span attributes of the configured vocabularies, the clock skew when there
-	 * was one, and the precision of a gateway time known to the second only. Empty until the response is complete, as
+	 * Return the span attributes of the configured vocabularies, the gateway's service,
+	 * the clock skew when there was one, and the precision of a gateway time known to the
+	 * second only. Empty until the response is complete, as
 	 * {@link #getLowCardinalityKeyValues}.
 	 * @param context the context
 	 * @return the key values
@@ -174,6 +188,10 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		}
 		if (context.getGatewayRequest().secondPrecision()) {
 			keyValues = keyValues.and(HighCardinalityKeyNames.REQUEST_TIME_PRECISION.withValue("s"));
+		}
+		String service = this.serviceName.of(context.getGatewayRequest());
+		if (service != null) {
+			keyValues = keyValues.and(HighCardinalityKeyNames.SERVICE.withValue(service));
 		}
 		return keyValues;
 	}
@@ -211,7 +229,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		keyValues.add(HighCardinalityKeyNames.OPERATION_NAME.withValue(spanName));
 		optional(keyValues, HighCardinalityKeyNames.REGION, request.region());
 		keyValues.add(HighCardinalityKeyNames.RESOURCE_NAME.withValue(resource));
-		optional(keyValues, HighCardinalityKeyNames.SERVICE_NAME, request.domain());
+		optional(keyValues, HighCardinalityKeyNames.SERVICE_NAME, this.serviceName.of(request));
 		keyValues.add(HighCardinalityKeyNames.SPAN_TYPE.withValue("web"));
 		optional(keyValues, HighCardinalityKeyNames.STAGE, request.stage());
 		return KeyValues.of(keyValues);

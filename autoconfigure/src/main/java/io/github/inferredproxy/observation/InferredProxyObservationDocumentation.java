@@ -115,7 +115,8 @@ public enum InferredProxyObservationDocumentation implements ObservationDocument
 		RESOURCE_NAME("resource.name"),
 
 		/**
-		 * Datadog: the service, the gateway's domain.
+		 * Datadog: the service, the gateway's (as {@code inferred_proxy.service}); absent
+		 * when the gateway span keeps the application's service.
 		 */
 		SERVICE_NAME("service.name"),
 
@@ -246,7 +247,15 @@ public enum InferredProxyObservationDocumentation implements ObservationDocument
 		 * {@code s} when the gateway's receive time was known to the second only (an HTTP
 		 * API's {@code requestTimeEpoch}): the span may start up to 999 ms early.
 		 */
-		REQUEST_TIME_PRECISION("inferred_proxy.request_time_precision");
+		REQUEST_TIME_PRECISION("inferred_proxy.request_time_precision"),
+
+		/**
+		 * The service the gateway span belongs to ({@code inferred-proxy.service}: the
+		 * domain by default, else the gateway's span name, or a fixed name), under which
+		 * {@link GatewayServiceSpanFilter} exports it; absent when the span keeps the
+		 * application's service.
+		 */
+		SERVICE("inferred_proxy.service");
 
 		private final String key;
 

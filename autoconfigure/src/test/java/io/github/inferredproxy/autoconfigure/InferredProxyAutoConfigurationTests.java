@@ -9,6 +9,7 @@ import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.observation.AttributeVocabulary;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
+import io.github.inferredproxy.observation.GatewayServiceSpanFilter;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
@@ -82,7 +83,8 @@ class InferredProxyAutoConfigurationTests {
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
 			.hasSingleBean(InferredProxyProperties.class)
 			.hasSingleBean(InferredProxyObservations.class)
-			.hasSingleBean(InferredProxyTracingObservationHandler.class));
+			.hasSingleBean(InferredProxyTracingObservationHandler.class)
+			.hasSingleBean(GatewayServiceSpanFilter.class));
 	}
 
 	@Test
@@ -315,6 +317,40 @@ class InferredProxyAutoConfigurationTests {
 				.contains("server.address")
 				.doesNotContain("component", "service.name");
 		});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			''                                                                     | api.example.com
+			inferred-proxy.service.source=application                              |
+			inferred-proxy.service.source=fixed,inferred-proxy.service.name=orders | orders
+			""")
+	void servicePropertiesConfigureTheGatewaySpansService(String properties, String service) {
+		this.contextRunner.withPropertyValues(properties.isEmpty() ? new String[0] : properties.split(","))
+			.run((context) -> {
+				Observation observation = startGatewayObservation(context);
+				assertThat(observation).isNotNull();
+				InferredProxyObservations.stop(observation, 200, null, false);
+				KeyValue key = observation.getContext().getHighCardinalityKeyValue("inferred_proxy.service");
+				assertThat((key != null) ? key.getValue() : null).isEqualTo(service);
+			});
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', textBlock = """
+			inferred-proxy.service.source=fixed                                         | needs a name
+			inferred-proxy.service.source=fixed,inferred-proxy.service.name=            | needs a name
+			inferred-proxy.service.name=orders                                           | the source is domain
+			inferred-proxy.service.source=application,inferred-proxy.service.name=orders | the source is application
+			""")
+	void serviceNameWithoutFixedSourceFailsStartUp(String properties, String message) {
+		this.contextRunner.withPropertyValues(properties.split(","))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("inferred-proxy.service.name")
+				.hasMessageContaining(message));
 	}
 
 	@Test

@@ -35,6 +35,8 @@ class InferredProxyPropertiesTests {
 		assertThat(properties.getTrust().getSharedSecret()).isNull();
 		assertThat(properties.getTrust().getSharedSecretHeader()).isEqualTo("x-dd-proxy-secret");
 		assertThat(properties.getTrust().getNetworks()).isEmpty();
+		assertThat(properties.getService().getSource()).isEqualTo(InferredProxyProperties.Service.Source.DOMAIN);
+		assertThat(properties.getService().getName()).isNull();
 	}
 
 	@Test
@@ -43,12 +45,15 @@ class InferredProxyPropertiesTests {
 		Map<String, Object> metadata = readMetadata();
 		List<Map<String, Object>> properties = (List<Map<String, Object>>) metadata.get("properties");
 		List<String> expected = Stream
-			.concat(propertyNames("inferred-proxy.", InferredProxyProperties.class),
+			.of(propertyNames("inferred-proxy.", InferredProxyProperties.class),
+					propertyNames("inferred-proxy.service.", InferredProxyProperties.Service.class),
 					propertyNames("inferred-proxy.trust.", InferredProxyProperties.Trust.class))
+			.flatMap((names) -> names)
 			.toList();
 		assertThat(expected).contains("inferred-proxy.enabled", "inferred-proxy.max-age",
 				"inferred-proxy.clock-skew-tolerance", "inferred-proxy.attribute-vocabulary",
-				"inferred-proxy.record-user", "inferred-proxy.trust.shared-secret",
+				"inferred-proxy.record-user", "inferred-proxy.service.source", "inferred-proxy.service.name",
+				"inferred-proxy.trust.shared-secret",
 				"inferred-proxy.trust.shared-secret-header", "inferred-proxy.trust.networks");
 		// Plus Datadog's alias and a replaced property, in additional-spring-configuration-metadata.json.
 		assertThat(properties).extracting((property) -> property.get("name"))
@@ -73,7 +78,8 @@ class InferredProxyPropertiesTests {
 			.containsEntry("inferred-proxy.attribute-vocabulary", "both")
 			.containsEntry("inferred-proxy.record-user", false)
 			.containsEntry("inferred-proxy.trust.shared-secret-header", "x-dd-proxy-secret")
-			.containsEntry("inferred-proxy.max-tag-sets", 1000);
+			.containsEntry("inferred-proxy.max-tag-sets", 1000)
+			.containsEntry("inferred-proxy.service.source", "domain");
 	}
 
 	@Test
@@ -91,7 +97,8 @@ class InferredProxyPropertiesTests {
 	@SuppressWarnings("unchecked")
 	void nestedPropertiesHaveTheirGroup() throws Exception {
 		List<Map<String, Object>> groups = (List<Map<String, Object>>) readMetadata().get("groups");
-		assertThat(groups).extracting((group) -> group.get("name")).contains("inferred-proxy.trust");
+		assertThat(groups).extracting((group) -> group.get("name"))
+			.contains("inferred-proxy.service", "inferred-proxy.trust");
 	}
 
 	/**

@@ -1,5 +1,8 @@
 package io.github.inferredproxy.observation;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
@@ -19,6 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
@@ -61,7 +65,8 @@ class DefaultInferredProxyObservationConventionTests {
 				entry("url.path", "/prod/users/42"), entry("http.response.status_code", "200"),
 				entry("cloud.account.id", "123456789012"), entry("cloud.region", "eu-west-3"),
 				entry("cloud.resource_id", "arn:aws:apigateway:eu-west-3::/restapis/abc123"),
-				entry("cloud.provider", "aws"));
+				entry("cloud.provider", "aws"),
+				entry("inferred_proxy.service", "abc123.execute-api.eu-west-3.amazonaws.com"));
 	}
 
 	@Test
@@ -94,7 +99,8 @@ class DefaultInferredProxyObservationConventionTests {
 		assertThat(high(this.convention, context)).containsOnly(entry("component", "aws-apigateway"),
 				entry("span.type", "web"), entry("operation.name", "aws.apigateway"),
 				entry("resource.name", "aws.apigateway"), entry("_dd.inferred_span", "1"),
-				entry("cloud.provider", "aws"));
+				entry("cloud.provider", "aws"), entry("service.name", "aws.apigateway"),
+				entry("inferred_proxy.service", "aws.apigateway"));
 	}
 
 	@Test
@@ -204,8 +210,11 @@ class DefaultInferredProxyObservationConventionTests {
 		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, null, "GET", "/prod/users/42",
 				"prod", "/users/{id}", null, null, null));
 		Map<String, String> high = high(this.convention, context);
-		assertThat(high).doesNotContainKeys("http.url", "service.name", "server.address");
+		assertThat(high).doesNotContainKeys("http.url", "server.address");
 		assertThat(high).contains(entry("url.path", "/prod/users/42"), entry("url.scheme", "https"));
+		// The service is the gateway's span name then.
+		assertThat(high).contains(entry("service.name", "aws.apigateway"),
+				entry("inferred_proxy.service", "aws.apigateway"));
 	}
 
 	@Test
@@ -297,7 +306,43 @@ class DefaultInferredProxyObservationConventionTests {
 		Map<String, String> high = high(otel, context);
 		assertThat(high).containsOnlyKeys("server.address", "http.request.method", "url.scheme", "url.path",
 				"http.route", "http.response.status_code", "cloud.account.id", "cloud.region", "cloud.resource_id",
-				"cloud.provider");
+				"cloud.provider", "inferred_proxy.service");
+	}
+
+	@Test
+	void serviceIsTheDomainInEveryVocabularyByDefault() {
+		for (AttributeVocabulary vocabulary : AttributeVocabulary.values()) {
+			InferredProxyContext context = context(azure());
+			assertThat(high(new DefaultInferredProxyObservationConvention(vocabulary), context))
+				.as("%s", vocabulary)
+				.containsEntry("inferred_proxy.service", "contoso.azure-api.net");
+		}
+	}
+
+	@Test
+	void serviceCanBeAFixedName() {
+		DefaultInferredProxyObservationConvention fixed = new DefaultInferredProxyObservationConvention(
+				AttributeVocabulary.BOTH, GatewayServiceName.fixed(" orders-gateway "));
+		Map<String, String> high = high(fixed, context(restApi()));
+		// Datadog's service too, so that Datadog shows the gateway under the same name.
+		assertThat(high).containsEntry("inferred_proxy.service", "orders-gateway")
+			.containsEntry("service.name", "orders-gateway")
+			.containsEntry("server.address", "abc123.execute-api.eu-west-3.amazonaws.com");
+	}
+
+	@Test
+	void applicationServiceLeavesTheGatewaySpanInTheApplicationsService() {
+		DefaultInferredProxyObservationConvention application = new DefaultInferredProxyObservationConvention(
+				AttributeVocabulary.BOTH, GatewayServiceName.application());
+		Map<String, String> high = high(application, context(restApi()));
+		assertThat(high).doesNotContainKeys("inferred_proxy.service", "service.name")
+			.containsEntry("server.address", "abc123.execute-api.eu-west-3.amazonaws.com");
+	}
+
+	@Test
+	void fixedServiceNameMustNotBeBlank() {
+		assertThatIllegalArgumentException().isThrownBy(() -> GatewayServiceName.fixed(" "))
+			.withMessageContaining("must not be blank");
 	}
 
 	@Test
@@ -306,6 +351,30 @@ class DefaultInferredProxyObservationConventionTests {
 		context.setStatusCode(500);
 		assertThat(high(this.convention, context).keySet()).isSubsetOf(keys(HighCardinalityKeyNames.values()));
 		assertThat(low(context).keySet()).containsExactlyInAnyOrderElementsOf(keys(LowCardinalityKeyNames.values()));
+	}
+
+	@Test
+	void everyDocumentedKeyIsInTheReadmesTables() throws IOException {
+		String readme = Files.readString(Path.of("..", "README.md"));
+		String spans = tableRows(section(readme, "## What the gateway span carries"));
+		for (String key : keys(HighCardinalityKeyNames.values())) {
+			assertThat(spans).as("README's span attributes").contains("`" + key + "`");
+		}
+		String meters = section(readme, "## Metrics");
+		for (String key : keys(LowCardinalityKeyNames.values())) {
+			assertThat(meters).as("README's meter tags").contains("`" + key + "`");
+		}
+	}
+
+	private static String tableRows(String markdown) {
+		return markdown.lines().filter((line) -> line.startsWith("|")).collect(Collectors.joining("\n"));
+	}
+
+	private static String section(String markdown, String heading) {
+		int start = markdown.indexOf("\n" + heading + "\n");
+		assertThat(start).as(heading).isNotNegative();
+		int end = markdown.indexOf("\n## ", start + heading.length());
+		return markdown.substring(start, (end < 0) ? markdown.length() : end);
 	}
 
 	@Test
