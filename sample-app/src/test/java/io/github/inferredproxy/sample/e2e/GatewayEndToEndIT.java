@@ -47,6 +47,8 @@ class GatewayEndToEndIT {
 
 	private static @Nullable Zipkin zipkin;
 
+	private static @Nullable OtlpCollector otlp;
+
 	private static final Map<Stack, ConfigurableApplicationContext> apps = new EnumMap<>(Stack.class);
 
 	private static final Map<Stack, ExternalProcess> gateways = new EnumMap<>(Stack.class);
@@ -77,9 +79,10 @@ class GatewayEndToEndIT {
 				+ "here (that needs root and apt-get). Install nginx (e.g. apt-get install nginx-light) to run it.");
 		zipkin = Zipkin.start(Path.of(System.getProperty("e2e.zipkin-server-jar", "target/e2e/zipkin-server.jar")),
 				work.resolve("zipkin.log"));
-		// The applications start while Zipkin does.
+		otlp = OtlpCollector.start();
+		// The applications start while Zipkin does; each exports to Zipkin and over OTLP.
 		for (Stack stack : Stack.values()) {
-			apps.put(stack, startApplication(stack, zipkin.spansEndpoint()));
+			apps.put(stack, startApplication(stack, zipkin.spansEndpoint(), otlp.tracesEndpoint()));
 		}
 		zipkin.awaitReady(Duration.ofSeconds(120));
 		Path template = Path.of(System.getProperty("e2e.nginx-template", "nginx/nginx.conf"));
@@ -92,11 +95,13 @@ class GatewayEndToEndIT {
 		}
 	}
 
-	private static ConfigurableApplicationContext startApplication(Stack stack, String zipkinEndpoint) {
+	private static ConfigurableApplicationContext startApplication(Stack stack, String zipkinEndpoint,
+			String otlpEndpoint) {
 		return new SpringApplicationBuilder(OrdersApplication.class).run("--server.port=0",
 				"--server.address=127.0.0.1", "--spring.main.web-application-type=" + stack.webApplicationType,
 				"--spring.application.name=" + stack.serviceName(),
 				"--management.tracing.export.zipkin.endpoint=" + zipkinEndpoint,
+				"--management.opentelemetry.tracing.export.otlp.endpoint=" + otlpEndpoint,
 				"--management.opentelemetry.tracing.export.schedule-delay=200ms", "--spring.main.banner-mode=off");
 	}
 
@@ -107,6 +112,9 @@ class GatewayEndToEndIT {
 		apps.values().forEach((app) -> stopQuietly(app::close));
 		if (zipkin != null) {
 			stopQuietly(zipkin::close);
+		}
+		if (otlp != null) {
+			stopQuietly(otlp::close);
 		}
 	}
 
@@ -211,6 +219,64 @@ class GatewayEndToEndIT {
 		assertGatewayAttributes(gateway, "GET", "/actuator/health", "/actuator/health", 200);
 	}
 
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void zipkinShowsTheGatewayAsAServiceInFrontOfTheApplication(Stack stack) {
+		// Found by its trace id: /orders/1 without an upstream trace is the root test's.
+		Upstream upstream = Upstream.random();
+		Exchange exchange = send(stack, "GET", "/orders/2", upstream);
+		assertThat(exchange.response().statusCode()).isEqualTo(200);
+		List<ZipkinSpan> trace = zipkin().awaitTrace(upstream.traceId(),
+				containsNames(GATEWAY_SPAN, "http get /orders/{id}", "order.lookup"));
+		assertThat(named(trace, GATEWAY_SPAN).serviceName()).as("the gateway span's service").isEqualTo(DOMAIN);
+		assertThat(trace).filteredOn((span) -> !span.name().equals(GATEWAY_SPAN))
+			.isNotEmpty()
+			.allSatisfy((span) -> assertThat(span.serviceName()).as(span.name()).isEqualTo(stack.serviceName()));
+		// Zipkin's dependency graph: an edge from the gateway to the application, and no
+		// longer the application calling itself.
+		List<Zipkin.DependencyLink> links = zipkin().awaitDependencies(
+				(found) -> found.stream().anyMatch((link) -> link.child().equals(stack.serviceName())));
+		assertThat(links).anySatisfy((link) -> {
+			assertThat(link.parent()).isEqualTo(DOMAIN);
+			assertThat(link.child()).isEqualTo(stack.serviceName());
+		});
+		assertThat(links).noneMatch((link) -> link.parent().equals(link.child()));
+		assertThat(zipkin().serviceNames()).contains(DOMAIN, stack.serviceName());
+	}
+
+	@ParameterizedTest
+	@EnumSource(Stack.class)
+	void otlpExportHasTheGatewaySpanUnderTheGatewaysServiceAndTheOthersUnderTheApplications(Stack stack) {
+		Upstream upstream = Upstream.random();
+		Exchange exchange = send(stack, "GET", "/orders/2", upstream);
+		assertThat(exchange.response().statusCode()).isEqualTo(200);
+		List<OtlpCollector.ExportedSpan> trace = otlp().awaitTrace(upstream.traceId(),
+				(spans) -> spans.stream()
+					.map(OtlpCollector.ExportedSpan::name)
+					.toList()
+					.containsAll(List.of(GATEWAY_SPAN, "http get /orders/{id}", "order.lookup")));
+		assertThat(trace).as("one gateway span").filteredOn((span) -> span.name().equals(GATEWAY_SPAN)).hasSize(1);
+		OtlpCollector.ExportedSpan gateway = trace.stream()
+			.filter((span) -> span.name().equals(GATEWAY_SPAN))
+			.findFirst()
+			.orElseThrow();
+		assertThat(gateway.serviceName()).as("the gateway span's resource").isEqualTo(DOMAIN);
+		assertThat(gateway.parentSpanId()).isEqualTo(upstream.spanId());
+		List<OtlpCollector.ExportedSpan> others = trace.stream()
+			.filter((span) -> !span.name().equals(GATEWAY_SPAN))
+			.toList();
+		assertThat(others).allSatisfy(
+				(span) -> assertThat(span.serviceName()).as(span.name()).isEqualTo(stack.serviceName()));
+		assertThat(others).filteredOn((span) -> span.name().equals("http get /orders/{id}"))
+			.singleElement()
+			.satisfies((server) -> assertThat(server.parentSpanId()).isEqualTo(gateway.spanId()));
+		// Only the service differs: the gateway span's resource is otherwise the application's.
+		OtlpCollector.ExportedSpan server = others.get(0);
+		assertThat(gateway.resourceAttribute("telemetry.sdk.language")).isEqualTo("java")
+			.isEqualTo(server.resourceAttribute("telemetry.sdk.language"));
+		assertThat(gateway.resource().getAttributesCount()).isEqualTo(server.resource().getAttributesCount());
+	}
+
 	/**
 	 * Assert the tree: the gateway span is the root (or the child of the upstream span),
 	 * the server span its child, and the gateway span starts when nginx received the
@@ -225,6 +291,7 @@ class GatewayEndToEndIT {
 		assertThat(servers).as("server spans").hasSize(1);
 		ZipkinSpan server = servers.get(0);
 		assertThat(gateway.kind()).isEqualTo("SERVER");
+		assertThat(gateway.serviceName()).as("the gateway's own service").isEqualTo(DOMAIN);
 		assertThat(server.serviceName()).isEqualTo(stack.serviceName());
 		if (upstream != null) {
 			assertThat(gateway.traceId()).isEqualTo(upstream.traceId());
@@ -304,6 +371,11 @@ class GatewayEndToEndIT {
 	private static Zipkin zipkin() {
 		assertThat(zipkin).isNotNull();
 		return zipkin;
+	}
+
+	private static OtlpCollector otlp() {
+		assertThat(otlp).isNotNull();
+		return otlp;
 	}
 
 	private static Exchange send(Stack stack, String method, String path, @Nullable Upstream upstream,

@@ -96,11 +96,31 @@ final class Zipkin implements AutoCloseable {
 		});
 	}
 
-	private List<ZipkinSpan> await(String what, Query query) {
+	/**
+	 * Poll until the dependency links of the last hour satisfy the condition.
+	 */
+	List<DependencyLink> awaitDependencies(Predicate<List<DependencyLink>> complete) {
+		return await("dependency links", () -> {
+			HttpResponse<String> response = get(
+					"/api/v2/dependencies?lookback=3600000&endTs=" + (System.currentTimeMillis() + 60_000));
+			return (response.statusCode() == 200)
+					? Optional.of(json.readValue(response.body(), LINKS)).filter(complete) : Optional.empty();
+		});
+	}
+
+	List<String> serviceNames() {
+		return await("service names", () -> {
+			HttpResponse<String> response = get("/api/v2/services");
+			return (response.statusCode() == 200) ? Optional.of(json.readValue(response.body(), NAMES))
+					: Optional.empty();
+		});
+	}
+
+	private <T> T await(String what, Query<T> query) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (System.nanoTime() < deadline) {
 			try {
-				Optional<List<ZipkinSpan>> result = query.run();
+				Optional<T> result = query.run();
 				if (result.isPresent()) {
 					return result.get();
 				}
@@ -137,10 +157,24 @@ final class Zipkin implements AutoCloseable {
 	private static final TypeReference<List<List<ZipkinSpan>>> TRACES = new TypeReference<>() {
 	};
 
-	@FunctionalInterface
-	private interface Query {
+	private static final TypeReference<List<DependencyLink>> LINKS = new TypeReference<>() {
+	};
 
-		Optional<List<ZipkinSpan>> run() throws IOException;
+	private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
+	};
+
+	@FunctionalInterface
+	private interface Query<T> {
+
+		Optional<T> run() throws IOException;
+
+	}
+
+	/**
+	 * An edge of Zipkin's dependency graph: {@code parent} calls {@code child}.
+	 */
+	@JsonIgnoreProperties(ignoreUnknown = true)
+	record DependencyLink(String parent, String child, long callCount) {
 
 	}
 
