@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -242,6 +243,7 @@ public final class InferredProxyAutoConfiguration {
 			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, resourceLoader, true);
 			FilterRegistrationBean<InferredProxyFilter> registration = new FilterRegistrationBean<>(
 					new InferredProxyFilter(observations));
+			registration.setEnabled(enabledAtStartUp(environment));
 			// Outside Spring's ServerHttpObservationFilter (HIGHEST_PRECEDENCE + 1), so that
 			// the gateway observation is current when the server observation is created.
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
@@ -262,10 +264,29 @@ public final class InferredProxyAutoConfiguration {
 		HttpHandlerDecoratorFactory inferredProxyHttpHandlerDecoratorFactory(InferredProxyObservations observations,
 				InferredProxyProperties properties, Environment environment, ResourceLoader resourceLoader) {
 			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, resourceLoader, false);
+			if (!enabledAtStartUp(environment)) {
+				return (httpHandler) -> httpHandler;
+			}
 			// Outermost, around Spring's HttpWebHandlerAdapter and its server observation.
 			return (httpHandler) -> new InferredProxyHttpHandlerDecorator(httpHandler, observations);
 		}
 
+	}
+
+	/**
+	 * Whether the switches still say "on" when the application starts. They decided at
+	 * build time already when the application was processed ahead of time, which fixes
+	 * the conditions; this keeps them working at run time then: the beans stay, and
+	 * neither the filter nor the decorator is applied. Without AOT it is always true
+	 * here, since the condition has just read the same environment.
+	 */
+	static boolean enabledAtStartUp(Environment environment) {
+		ConditionOutcome outcome = OnInferredProxyEnabledCondition.outcome(environment);
+		if (!outcome.isMatch()) {
+			logger.info("Inferred gateway spans are off at run time (" + outcome.getMessage()
+					+ "), although the application was processed ahead of time with them on.");
+		}
+		return outcome.isMatch();
 	}
 
 	/**

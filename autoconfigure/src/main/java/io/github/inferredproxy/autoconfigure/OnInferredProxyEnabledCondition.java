@@ -14,6 +14,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * Matches when inferred gateway spans are enabled: {@code inferred-proxy.enabled} if set,
  * else Datadog's {@code dd.trace.inferred.proxy.services.enabled} (which also reads the
  * environment variable {@code DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED}), else true.
+ * <p>
+ * Ahead-of-time processing evaluates conditions once, at build time; the auto-configuration
+ * therefore asks {@link #isEnabled(Environment)} again at start-up, so that both switches
+ * work in an AOT-processed application too.
  *
  * @author Inferred Proxy contributors
  */
@@ -25,8 +29,17 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+		return outcome(context.getEnvironment());
+	}
+
+	/**
+	 * Whether inferred gateway spans are enabled, read from the environment now.
+	 * @param environment the environment
+	 * @return the outcome, with the reason
+	 * @throws InvalidConfigurationPropertyValueException when a switch is not a boolean
+	 */
+	static ConditionOutcome outcome(Environment environment) {
 		ConditionMessage.Builder message = ConditionMessage.forCondition("Inferred proxy enabled");
-		Environment environment = context.getEnvironment();
 		for (String name : new String[] { PROPERTY, DATADOG_PROPERTY }) {
 			String value = environment.getProperty(name);
 			// An empty value counts as not set: deployment templates often render an unset

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -32,11 +33,15 @@ final class ExternalProcess implements AutoCloseable {
 	}
 
 	static ExternalProcess start(String name, List<String> command, Path log) {
+		return start(name, command, Map.of(), log);
+	}
+
+	static ExternalProcess start(String name, List<String> command, Map<String, String> environment, Path log) {
 		try {
 			Files.createDirectories(log.getParent());
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(log.toFile())
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+			builder.environment().putAll(environment);
+			Process process = builder.start();
 			System.out.printf("[e2e] started %s, pid %d: %s%n", name, process.pid(), String.join(" ", command));
 			return new ExternalProcess(name, process, log);
 		}
@@ -61,6 +66,15 @@ final class ExternalProcess implements AutoCloseable {
 			sleep(Duration.ofMillis(200));
 		}
 		throw new IllegalStateException(this.name + " not ready after " + timeout + ":\n" + tail());
+	}
+
+	String log() {
+		try {
+			return Files.readString(this.log, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	String tail() {
