@@ -2,10 +2,8 @@ package io.github.inferredproxy.autoconfigure;
 
 import java.time.Duration;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
-import io.github.inferredproxy.gateway.RejectionReason;
 import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.GatewayServiceName;
@@ -14,6 +12,7 @@ import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
+import io.github.inferredproxy.observation.InferredProxyRequestListener;
 import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
 import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
 import io.github.inferredproxy.servlet.InferredProxyFilter;
@@ -92,7 +91,7 @@ public final class InferredProxyAutoConfiguration {
 	@ConditionalOnMissingBean
 	InferredProxyObservations inferredProxyObservations(ObservationRegistry observationRegistry,
 			InferredProxyProperties properties, ObjectProvider<InferredProxyObservationConvention> customConvention,
-			ObjectProvider<InferredProxyRejectionCounter> rejectionCounter, Environment environment) {
+			ObjectProvider<InferredProxyRequestListener> listeners, Environment environment) {
 		String replaced = environment.getProperty("inferred-proxy.max-tag-values");
 		if (replaced != null) {
 			// Else a setting that no longer bounds anything would be ignored silently.
@@ -104,12 +103,10 @@ public final class InferredProxyAutoConfiguration {
 				positive("inferred-proxy.max-age", properties.getMaxAge()),
 				notNegative("inferred-proxy.clock-skew-tolerance", properties.getClockSkewTolerance()),
 				properties.isRecordUser(), trustPolicy(properties.getTrust()));
-		Consumer<RejectionReason> rejections = rejectionCounter.getIfAvailable();
 		return new InferredProxyObservations(observationRegistry, parser, customConvention.getIfAvailable(),
 				new DefaultInferredProxyObservationConvention(properties.getAttributeVocabulary(),
 						serviceName(properties.getService())),
-				(rejections != null) ? rejections : (reason) -> {
-				});
+				listeners.orderedStream().toList());
 	}
 
 	private static GatewayServiceName serviceName(InferredProxyProperties.Service service) {

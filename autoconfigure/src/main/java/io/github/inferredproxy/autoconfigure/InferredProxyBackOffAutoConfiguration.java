@@ -6,6 +6,7 @@ import java.util.List;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -65,26 +66,31 @@ public final class InferredProxyBackOffAutoConfiguration {
 
 		@Override
 		public void afterSingletonsInstantiated() {
-			String message = message();
-			if (message != null) {
-				logger.warn(message);
+			String reason = reason(this.beanFactory, this.classLoader);
+			if (reason != null) {
+				logger.warn("Inferred gateway spans are off: " + reason
+						+ " Set inferred-proxy.enabled=false to switch them off without this warning.");
 			}
 		}
 
-		String message() {
+		/**
+		 * Say what keeps the auto-configuration from applying, and what to add.
+		 * @return the reason, or {@code null} when nothing the auto-configuration needs is
+		 * missing
+		 */
+		static @Nullable String reason(ListableBeanFactory beanFactory, ClassLoader classLoader) {
 			List<String> missing = new ArrayList<>();
-			boolean tracingOnClasspath = ClassUtils.isPresent(TRACER, this.classLoader);
-			if (!hasBean(OBSERVATION_REGISTRY)) {
+			if (!hasBean(beanFactory, classLoader, OBSERVATION_REGISTRY)) {
 				missing.add("ObservationRegistry bean");
 			}
-			if (!tracingOnClasspath) {
+			if (!ClassUtils.isPresent(TRACER, classLoader)) {
 				missing.add("Micrometer Tracing on the classpath");
 			}
 			else {
-				if (!hasBean(TRACER)) {
+				if (!hasBean(beanFactory, classLoader, TRACER)) {
 					missing.add("Micrometer Tracing Tracer bean");
 				}
-				if (!hasBean(PROPAGATOR)) {
+				if (!hasBean(beanFactory, classLoader, PROPAGATOR)) {
 					missing.add("Micrometer Tracing Propagator bean");
 				}
 			}
@@ -92,23 +98,22 @@ public final class InferredProxyBackOffAutoConfiguration {
 				// Another reason, such as an InferredProxyObservations bean of the user's.
 				return null;
 			}
-			boolean boot4 = ClassUtils.isPresent(BOOT_4_TRACING, this.classLoader);
+			boolean boot4 = ClassUtils.isPresent(BOOT_4_TRACING, classLoader);
 			String add = boot4 ? "On Spring Boot 4, add io.github.inferredproxy:inferred-proxy-spring-boot-starter (it "
 					+ "brings OpenTelemetry's bridge and org.springframework.boot:spring-boot-micrometer-tracing-opentelemetry), "
 					+ "or, for Brave, io.micrometer:micrometer-tracing-bridge-brave with "
 					+ "org.springframework.boot:spring-boot-micrometer-tracing-brave."
 					: "On Spring Boot 3.5, add org.springframework.boot:spring-boot-starter-actuator and "
 							+ "io.micrometer:micrometer-tracing-bridge-otel (or micrometer-tracing-bridge-brave).";
-			return "Inferred gateway spans are off: the application has no " + String.join(", no ", missing) + ". "
-					+ add + " Set inferred-proxy.enabled=false to switch them off without this warning.";
+			return "the application has no " + String.join(", no ", missing) + ". " + add;
 		}
 
-		private boolean hasBean(String typeName) {
-			if (!ClassUtils.isPresent(typeName, this.classLoader)) {
+		private static boolean hasBean(ListableBeanFactory beanFactory, ClassLoader classLoader, String typeName) {
+			if (!ClassUtils.isPresent(typeName, classLoader)) {
 				return false;
 			}
-			Class<?> type = ClassUtils.resolveClassName(typeName, this.classLoader);
-			return this.beanFactory.getBeanNamesForType(type, true, false).length > 0;
+			Class<?> type = ClassUtils.resolveClassName(typeName, classLoader);
+			return beanFactory.getBeanNamesForType(type, true, false).length > 0;
 		}
 
 	}

@@ -4,9 +4,9 @@ import java.net.SocketException;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
@@ -57,21 +57,9 @@ public final class InferredProxyObservations {
 
 	private final InferredProxyObservationConvention defaultConvention;
 
-	private final Consumer<RejectionReason> rejections;
+	private final List<InferredProxyRequestListener> listeners;
 
 	private final Set<RejectionReason> warned = EnumSet.noneOf(RejectionReason.class);
-
-	/**
-	 * Create an instance with the default convention.
-	 * @param registry the observation registry
-	 * @param parser reads the gateway headers
-	 * @param customConvention the user's convention, or {@code null}
-	 * @param rejections told about every request with gateway headers that gets no span
-	 */
-	public InferredProxyObservations(ObservationRegistry registry, GatewayHeaderParser parser,
-			@Nullable InferredProxyObservationConvention customConvention, Consumer<RejectionReason> rejections) {
-		this(registry, parser, customConvention, new DefaultInferredProxyObservationConvention(), rejections);
-	}
 
 	/**
 	 * Create an instance.
@@ -80,16 +68,16 @@ public final class InferredProxyObservations {
 	 * @param customConvention the user's convention, or {@code null} to use a global
 	 * convention registered with the observation registry, else the default convention
 	 * @param defaultConvention the default convention
-	 * @param rejections told about every request with gateway headers that gets no span
+	 * @param listeners told about every request with gateway headers, in this order
 	 */
 	public InferredProxyObservations(ObservationRegistry registry, GatewayHeaderParser parser,
 			@Nullable InferredProxyObservationConvention customConvention,
-			InferredProxyObservationConvention defaultConvention, Consumer<RejectionReason> rejections) {
+			InferredProxyObservationConvention defaultConvention, List<? extends InferredProxyRequestListener> listeners) {
 		this.registry = registry;
 		this.parser = parser;
 		this.customConvention = customConvention;
 		this.defaultConvention = defaultConvention;
-		this.rejections = rejections;
+		this.listeners = List.copyOf(listeners);
 	}
 
 	/**
@@ -128,7 +116,19 @@ public final class InferredProxyObservations {
 					this.customConvention, this.defaultConvention,
 					() -> new InferredProxyContext(request, headers, receivedNanoTime), this.registry);
 			// Switched off, for example by management.observations.enable.inferred.proxy=false.
-			return observation.isNoop() ? null : observation.start();
+			if (observation.isNoop()) {
+				return null;
+			}
+			observation.start();
+			for (InferredProxyRequestListener listener : this.listeners) {
+				try {
+					listener.accepted(request);
+				}
+				catch (RuntimeException ex) {
+					logger.debug("A request listener failed", ex);
+				}
+			}
+			return observation;
 		}
 		catch (RuntimeException ex) {
 			reject(RejectionReason.INTERNAL_ERROR, ex);
@@ -222,11 +222,13 @@ public final class InferredProxyObservations {
 	}
 
 	private void reject(RejectionReason reason, @Nullable Throwable ex) {
-		try {
-			this.rejections.accept(reason);
-		}
-		catch (RuntimeException counterFailure) {
-			logger.debug("Failed to count a gateway span rejection", counterFailure);
+		for (InferredProxyRequestListener listener : this.listeners) {
+			try {
+				listener.rejected(reason);
+			}
+			catch (RuntimeException listenerFailure) {
+				logger.debug("A request listener failed", listenerFailure);
+			}
 		}
 		boolean firstTime;
 		synchronized (this.warned) {

@@ -2,7 +2,6 @@ package io.github.inferredproxy.observation;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.RejectionReason;
 import io.micrometer.core.instrument.Counter;
@@ -14,7 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * @author Inferred Proxy contributors
  */
-public final class InferredProxyRejectionCounter implements Consumer<RejectionReason> {
+public final class InferredProxyRejectionCounter implements InferredProxyRequestListener {
 
 	/**
 	 * Name of the counter.
@@ -37,7 +36,7 @@ public final class InferredProxyRejectionCounter implements Consumer<RejectionRe
 	}
 
 	@Override
-	public void accept(RejectionReason reason) {
+	public void rejected(RejectionReason reason) {
 		this.counters.get(reason).increment();
 	}
 

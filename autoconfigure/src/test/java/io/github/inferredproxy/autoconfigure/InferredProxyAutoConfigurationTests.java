@@ -9,6 +9,7 @@ import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.observation.AttributeVocabulary;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
+import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.GatewayServiceSpanFilter;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyObservations;
@@ -386,8 +387,7 @@ class InferredProxyAutoConfigurationTests {
 					() -> new InferredProxyObservations(ObservationRegistry.NOOP,
 							new GatewayHeaderParser(Duration.ofMinutes(1),
 									Duration.ZERO, false),
-							null, (reason) -> {
-							}))
+							null, new DefaultInferredProxyObservationConvention(), List.of()))
 			.run((context) -> assertThat(context).hasSingleBean(InferredProxyObservations.class)
 				.hasBean("myObservations"));
 	}
@@ -448,9 +448,8 @@ class InferredProxyAutoConfigurationTests {
 					registry.observationConfig()
 						.observationHandler(context.getBean(InferredProxyMeterObservationHandler.class));
 					InferredProxyObservations observations = new InferredProxyObservations(registry,
-							new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null,
-							(reason) -> {
-							});
+							new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, new DefaultInferredProxyObservationConvention(),
+							List.of());
 					for (int i = 0; i < 5; i++) {
 						Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
 						headers.put("x-dd-proxy-resource-path", "/forged/" + i);

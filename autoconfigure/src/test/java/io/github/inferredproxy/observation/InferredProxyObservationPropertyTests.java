@@ -15,6 +15,7 @@ import io.github.inferredproxy.gateway.RejectionReason;
 import io.github.inferredproxy.testsupport.GatewayArbitraries;
 import io.github.inferredproxy.testsupport.GatewayArbitraries.Headers;
 import io.github.inferredproxy.testsupport.GatewayArbitraries.Raw;
+import io.github.inferredproxy.testsupport.RequestListeners;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
@@ -191,7 +192,7 @@ class InferredProxyObservationPropertyTests {
 				(key) -> new InferredProxyObservations(this.registry,
 						new GatewayHeaderParser(Duration.ofMillis(window.maxAgeMillis()),
 								Duration.ofMillis(window.toleranceMillis()), recordUser),
-						null, new DefaultInferredProxyObservationConvention(vocabulary), this.rejections::add));
+						null, new DefaultInferredProxyObservationConvention(vocabulary), List.of(RequestListeners.rejectionsInto(this.rejections))));
 	}
 
 	/**

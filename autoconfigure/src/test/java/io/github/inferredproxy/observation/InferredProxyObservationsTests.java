@@ -8,10 +8,12 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.gateway.RejectionReason;
 import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
+import io.github.inferredproxy.testsupport.RequestListeners;
 import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -39,7 +41,7 @@ class InferredProxyObservationsTests {
 	private final List<RejectionReason> rejections = new ArrayList<>();
 
 	private final InferredProxyObservations observations = new InferredProxyObservations(this.registry, parser(),
-			null, this.rejections::add);
+			null, new DefaultInferredProxyObservationConvention(), List.of(RequestListeners.rejectionsInto(this.rejections)));
 
 	@Test
 	void startsAGatewayObservationForGatewayHeaders() {
@@ -103,8 +105,7 @@ class InferredProxyObservationsTests {
 		Map<String, String> missingTime = GatewayHeaders.restApi(now());
 		missingTime.remove("x-dd-proxy-request-time-ms");
 		this.observations.start(lookup(missingTime));
-		new InferredProxyObservations(this.registry, parser(), null, (reason) -> {
-		}).start(lookup(missingTime));
+		new InferredProxyObservations(this.registry, parser(), null, new DefaultInferredProxyObservationConvention(), List.of()).start(lookup(missingTime));
 		assertThat(countOccurrences(output.getOut() + output.getErr(), WARN_MARKER)).isEqualTo(2);
 	}
 
@@ -113,7 +114,7 @@ class InferredProxyObservationsTests {
 		InferredProxyObservations trusting = new InferredProxyObservations(this.registry,
 				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false,
 						TrustPolicy.none().withSharedSecret("the-real-secret").withNetwork("10.0.0.0/8")),
-				null, this.rejections::add);
+				null, new DefaultInferredProxyObservationConvention(), List.of(RequestListeners.rejectionsInto(this.rejections)));
 		Map<String, String> headers = GatewayHeaders.restApi(now() - 10);
 		headers.put("x-dd-proxy-secret", "a-guessed-secret");
 		assertThat(trusting.start(lookup(headers), () -> "10.0.0.1")).isNull();
@@ -160,8 +161,8 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		InferredProxyObservations failing = new InferredProxyObservations(failingRegistry, parser(), null,
-				this.rejections::add);
+		InferredProxyObservations failing = new InferredProxyObservations(failingRegistry, parser(), null, new DefaultInferredProxyObservationConvention(),
+				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
 	}
@@ -176,27 +177,53 @@ class InferredProxyObservationsTests {
 			}
 
 		};
-		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), failingConvention,
-				this.rejections::add);
+		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), failingConvention, new DefaultInferredProxyObservationConvention(),
+				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
 	}
 
 	@Test
 	void failingRejectionCounterNeverThrows() {
-		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), null,
-				(reason) -> {
-					throw new IllegalStateException("meter registry closed");
-				});
+		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), null, new DefaultInferredProxyObservationConvention(),
+				List.of(RequestListeners.failing()));
 		Map<String, String> headers = GatewayHeaders.restApi(now());
 		headers.put("x-dd-proxy-request-time-ms", "soon");
 		assertThat(failing.start(lookup(headers))).isNull();
 	}
 
 	@Test
+	void listenersAreToldOfEveryAcceptedRequestInOrderAndMayFail() {
+		List<String> told = new ArrayList<>();
+		InferredProxyRequestListener first = new InferredProxyRequestListener() {
+
+			@Override
+			public void accepted(GatewayRequest request) {
+				told.add("first " + request.stage());
+			}
+
+		};
+		InferredProxyRequestListener last = new InferredProxyRequestListener() {
+
+			@Override
+			public void accepted(GatewayRequest request) {
+				told.add("last " + request.stage());
+			}
+
+		};
+		InferredProxyObservations observations = new InferredProxyObservations(this.registry, parser(), null,
+				new DefaultInferredProxyObservationConvention(), List.of(first, RequestListeners.failing(), last));
+		Observation observation = observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		assertThat(observation).isNotNull();
+		InferredProxyObservations.stop(observation, 200, null, false);
+		assertThat(told).containsExactly("first prod", "last prod");
+		assertThat(this.registry).hasSingleObservationThat().hasBeenStopped();
+	}
+
+	@Test
 	void noObservationWhenTheRegistryIsNoop() {
-		InferredProxyObservations noop = new InferredProxyObservations(ObservationRegistry.NOOP, parser(), null,
-				this.rejections::add);
+		InferredProxyObservations noop = new InferredProxyObservations(ObservationRegistry.NOOP, parser(), null, new DefaultInferredProxyObservationConvention(),
+				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		assertThat(noop.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
 		assertThat(this.rejections).isEmpty();
 	}
@@ -225,8 +252,8 @@ class InferredProxyObservationsTests {
 			}
 
 		};
-		InferredProxyObservations withCustom = new InferredProxyObservations(this.registry, parser(), custom,
-				this.rejections::add);
+		InferredProxyObservations withCustom = new InferredProxyObservations(this.registry, parser(), custom, new DefaultInferredProxyObservationConvention(),
+				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		Observation observation = withCustom.start(lookup(GatewayHeaders.restApi(now() - 10)));
 		InferredProxyObservations.stop(observation, 200, null, false);
 		assertThat(this.registry).hasSingleObservationThat()

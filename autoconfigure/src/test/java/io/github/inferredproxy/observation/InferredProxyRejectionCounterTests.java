@@ -27,9 +27,9 @@ class InferredProxyRejectionCounterTests {
 	@Test
 	void countsByReason() {
 		InferredProxyRejectionCounter counter = new InferredProxyRejectionCounter(this.meterRegistry);
-		counter.accept(RejectionReason.MISSING_REQUEST_TIME);
-		counter.accept(RejectionReason.MISSING_REQUEST_TIME);
-		counter.accept(RejectionReason.INTERNAL_ERROR);
+		counter.rejected(RejectionReason.MISSING_REQUEST_TIME);
+		counter.rejected(RejectionReason.MISSING_REQUEST_TIME);
+		counter.rejected(RejectionReason.INTERNAL_ERROR);
 		assertThat(count("missing-request-time")).isEqualTo(2);
 		assertThat(count("internal-error")).isEqualTo(1);
 		assertThat(count("unsupported-system")).isZero();

@@ -362,8 +362,7 @@ class InferredProxyTracingObservationHandlerTests {
 					new DefaultTracingObservationHandler(simpleTracer)));
 		long gatewayTime = System.currentTimeMillis() - 20;
 		Observation gateway = new InferredProxyObservations(simpleRegistry,
-				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, (reason) -> {
-				})
+				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, new DefaultInferredProxyObservationConvention(), List.of())
 			.start(lookup(GatewayHeaders.restApi(gatewayTime)));
 		InferredProxyObservations.stop(gateway, 502, null, false);
 		SimpleSpan span = simpleTracer.onlySpan();
@@ -375,8 +374,7 @@ class InferredProxyTracingObservationHandlerTests {
 
 	private Observation startGateway(Map<String, String> headers) {
 		InferredProxyObservations observations = new InferredProxyObservations(this.registry,
-				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, (reason) -> {
-				});
+				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, new DefaultInferredProxyObservationConvention(), List.of());
 		Observation observation = observations.start(lookup(headers));
 		assertThat(observation).isNotNull();
 		return observation;

@@ -3,13 +3,13 @@ package io.github.inferredproxy.benchmarks;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
-import io.github.inferredproxy.gateway.RejectionReason;
+import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
+import io.github.inferredproxy.observation.InferredProxyRequestListener;
 import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -89,8 +89,7 @@ final class TracingFixture {
 					new PropagatingReceiverTracingObservationHandler<>(this.tracer, propagator),
 					new PropagatingSenderTracingObservationHandler<>(this.tracer, propagator),
 					new DefaultTracingObservationHandler(this.tracer)));
-		Consumer<RejectionReason> rejections = (reason) -> {
-		};
+		List<InferredProxyRequestListener> listeners = List.of();
 		if (TRACING_AND_METRICS.equals(handlers)) {
 			SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
 			this.registry.observationConfig()
@@ -98,7 +97,7 @@ final class TracingFixture {
 						new InferredProxyMeterObservationHandler(meterRegistry),
 						new TracingAwareMeterObservationHandler<>(new DefaultMeterObservationHandler(meterRegistry),
 								this.tracer)));
-			rejections = new InferredProxyRejectionCounter(meterRegistry);
+			listeners = List.of(new InferredProxyRejectionCounter(meterRegistry));
 		}
 		else if (!TRACING.equals(handlers)) {
 			throw new IllegalArgumentException("Unknown handlers: " + handlers);
@@ -106,7 +105,8 @@ final class TracingFixture {
 		// Defaults of InferredProxyProperties, except that x-dd-proxy-user is read too, so
 		// that a "full header set" is the worst case.
 		GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true);
-		this.observations = new InferredProxyObservations(this.registry, parser, null, rejections);
+		this.observations = new InferredProxyObservations(this.registry, parser, null,
+				new DefaultInferredProxyObservationConvention(), listeners);
 	}
 
 	static TracingFixture create(String handlers) {

@@ -36,6 +36,9 @@ class AheadOfTimeIT {
 			assertThat(get(port, "/orders/1", gatewayHeaders()).statusCode()).isEqualTo(200);
 			assertThat(get(port, "/actuator/metrics/inferred.proxy.requests", List.of()).statusCode())
 				.as("the gateway timer").isEqualTo(200);
+			// The conditions were evaluated at build time: the endpoint tells the state at run time.
+			assertThat(get(port, "/actuator/inferredproxy", List.of()).body()).contains("\"active\":true")
+				.contains("\"accepted\":1");
 		}
 	}
 
@@ -60,6 +63,8 @@ class AheadOfTimeIT {
 			assertThat(get(port, "/actuator/metrics/http.server.requests", List.of()).statusCode()).isEqualTo(200);
 			assertThat(get(port, "/actuator/metrics/inferred.proxy.requests", List.of()).statusCode())
 				.as("the gateway timer").isEqualTo(404);
+			assertThat(get(port, "/actuator/inferredproxy", List.of()).body()).contains("\"active\":false")
+				.contains("switched off: ").contains(reason);
 		}
 	}
 
