@@ -87,6 +87,27 @@ public final class InferredProxyAutoConfiguration {
 	 */
 	public static final int TRACING_OBSERVATION_HANDLER_ORDER = 900;
 
+	/**
+	 * {@code @Order} of the meter handler among Boot's meter handlers, which Boot groups
+	 * so that the first one that supports a context handles it: first, since Boot's
+	 * default meter handler would time the gateway observation from its start instead of
+	 * the gateway's receive time.
+	 */
+	public static final int METER_OBSERVATION_HANDLER_ORDER = 0;
+
+	/**
+	 * Order of the servlet filter: outside Spring's {@code ServerHttpObservationFilter}
+	 * ({@code HIGHEST_PRECEDENCE + 1}), so that the gateway observation is current when
+	 * the server observation is created.
+	 */
+	public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE;
+
+	/**
+	 * {@code @Order} of the WebFlux {@code HttpHandlerDecoratorFactory}: outermost, around
+	 * Spring's {@code HttpWebHandlerAdapter} and its server observation.
+	 */
+	public static final int HTTP_HANDLER_DECORATOR_ORDER = Ordered.HIGHEST_PRECEDENCE;
+
 	@Bean
 	@ConditionalOnMissingBean
 	InferredProxyObservations inferredProxyObservations(ObservationRegistry observationRegistry,
@@ -209,7 +230,7 @@ public final class InferredProxyAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		@Order(0)
+		@Order(METER_OBSERVATION_HANDLER_ORDER)
 		InferredProxyMeterObservationHandler inferredProxyMeterObservationHandler(MeterRegistry meterRegistry,
 				InferredProxyProperties properties) {
 			int maxTagSets = properties.getMaxTagSets();
@@ -241,9 +262,7 @@ public final class InferredProxyAutoConfiguration {
 			FilterRegistrationBean<InferredProxyFilter> registration = new FilterRegistrationBean<>(
 					new InferredProxyFilter(observations));
 			registration.setEnabled(enabledAtStartUp(environment));
-			// Outside Spring's ServerHttpObservationFilter (HIGHEST_PRECEDENCE + 1), so that
-			// the gateway observation is current when the server observation is created.
-			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			registration.setOrder(FILTER_ORDER);
 			registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
 			return registration;
 		}
@@ -257,14 +276,13 @@ public final class InferredProxyAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "inferredProxyHttpHandlerDecoratorFactory")
-		@Order(Ordered.HIGHEST_PRECEDENCE)
+		@Order(HTTP_HANDLER_DECORATOR_ORDER)
 		HttpHandlerDecoratorFactory inferredProxyHttpHandlerDecoratorFactory(InferredProxyObservations observations,
 				InferredProxyProperties properties, Environment environment, ResourceLoader resourceLoader) {
 			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, resourceLoader, false);
 			if (!enabledAtStartUp(environment)) {
 				return (httpHandler) -> httpHandler;
 			}
-			// Outermost, around Spring's HttpWebHandlerAdapter and its server observation.
 			return (httpHandler) -> new InferredProxyHttpHandlerDecorator(httpHandler, observations);
 		}
 
