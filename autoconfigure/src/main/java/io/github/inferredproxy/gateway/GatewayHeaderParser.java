@@ -26,6 +26,25 @@ public final class GatewayHeaderParser {
 
 	static final String REQUEST_TIME_HEADER = "x-dd-proxy-request-time-ms";
 
+	static final String REQUEST_ID_HEADER = "x-dd-proxy-request-id";
+
+	/**
+	 * Added by API Gateway and by Application Load Balancers; not a gateway mapping.
+	 */
+	static final String XRAY_TRACE_HEADER = "x-amzn-trace-id";
+
+	/**
+	 * The longest request id kept; a longer one is dropped, not cut.
+	 */
+	public static final int MAX_REQUEST_ID_LENGTH = 128;
+
+	private static final String XRAY_ROOT_KEY = "Root";
+
+	/**
+	 * {@code 1-} + 8 hex digits + {@code -} + 24 hex digits.
+	 */
+	private static final int XRAY_TRACE_ID_LENGTH = 35;
+
 	private static final int MAX_TIME_DIGITS = 19;
 
 	private static final int SECONDS_DIGITS = 10;
@@ -155,7 +174,105 @@ public final class GatewayHeaderParser {
 				optional(headers, "x-dd-proxy-resource-path"), optional(headers, "x-dd-proxy-account-id"),
 				optional(headers, "x-dd-proxy-api-id"), optional(headers, "x-dd-proxy-region"),
 				this.recordUser ? optional(headers, "x-dd-proxy-user") : null, optional(headers, "user-agent"),
-				secondPrecision);
+				requestId(headers), xrayTraceId(headers.firstValue(XRAY_TRACE_HEADER)), secondPrecision);
+	}
+
+	/**
+	 * The gateway's request id, kept only when it is 1 to {@value #MAX_REQUEST_ID_LENGTH}
+	 * visible ASCII characters without blanks, else dropped (never cut, and never a
+	 * reason to reject the request). The ids gateways generate are far shorter: a UUID for
+	 * a REST API, a short base64-like id for an HTTP API, a GUID for API Management. The
+	 * id is a join key that the MDC writes into every log line of the request: a cut id
+	 * joins with nothing, and blanks or other characters in it could forge fields of a
+	 * log line.
+	 */
+	private static @Nullable String requestId(HeaderLookup headers) {
+		String value = headers.firstValue(REQUEST_ID_HEADER);
+		String cleaned = (value != null) ? clean(value) : null;
+		if (cleaned == null || cleaned.length() > MAX_REQUEST_ID_LENGTH) {
+			return null;
+		}
+		for (int i = 0; i < cleaned.length(); i++) {
+			char c = cleaned.charAt(i);
+			if (c <= ' ' || c > '~') {
+				return null;
+			}
+		}
+		return cleaned;
+	}
+
+	/**
+	 * The {@code Root} field of an {@code X-Amzn-Trace-Id} header
+	 * ({@code Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1};
+	 * fields in any order, an Application Load Balancer may put {@code Self=...} first),
+	 * blanks around {@code ;} and {@code =} allowed. Only the first {@code Root} counts,
+	 * and only when it has the X-Ray trace id format. The header is not the gateway
+	 * mapping's: anything else is ignored, never a reason to reject the request.
+	 * @param header the header value, or {@code null}
+	 * @return the X-Ray trace id, or {@code null}
+	 */
+	static @Nullable String xrayTraceId(@Nullable String header) {
+		if (header == null || hasControlCharacter(header)) {
+			return null;
+		}
+		int length = header.length();
+		for (int start = 0; start < length;) {
+			int end = header.indexOf(';', start);
+			if (end < 0) {
+				end = length;
+			}
+			int equals = header.indexOf('=', start);
+			if (equals >= 0 && equals < end) {
+				int keyStart = skipBlanks(header, start, equals);
+				int keyEnd = skipTrailingBlanks(header, keyStart, equals);
+				if (keyEnd - keyStart == XRAY_ROOT_KEY.length() && header.startsWith(XRAY_ROOT_KEY, keyStart)) {
+					int valueStart = skipBlanks(header, equals + 1, end);
+					int valueEnd = skipTrailingBlanks(header, valueStart, end);
+					return isXrayTraceId(header, valueStart, valueEnd) ? header.substring(valueStart, valueEnd) : null;
+				}
+			}
+			start = end + 1;
+		}
+		return null;
+	}
+
+	/**
+	 * Whether {@code text[start, end)} is {@code 1-} + 8 hex digits + {@code -} + 24 hex
+	 * digits: version 1, the epoch seconds, 96 random bits.
+	 */
+	private static boolean isXrayTraceId(String text, int start, int end) {
+		if (end - start != XRAY_TRACE_ID_LENGTH || text.charAt(start) != '1' || text.charAt(start + 1) != '-'
+				|| text.charAt(start + 10) != '-') {
+			return false;
+		}
+		for (int i = start + 2; i < end; i++) {
+			if (i != start + 10 && !isAsciiHexDigit(text.charAt(i))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * ASCII only: {@link Character#digit(char, int)} also takes other scripts' digits and
+	 * full-width letters.
+	 */
+	private static boolean isAsciiHexDigit(char c) {
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+	}
+
+	private static int skipBlanks(String text, int start, int end) {
+		while (start < end && isBlank(text.charAt(start))) {
+			start++;
+		}
+		return start;
+	}
+
+	private static int skipTrailingBlanks(String text, int start, int end) {
+		while (end > start && isBlank(text.charAt(end - 1))) {
+			end--;
+		}
+		return end;
 	}
 
 	private static @Nullable String optional(HeaderLookup headers, String name) {

@@ -25,6 +25,13 @@ import org.jspecify.annotations.Nullable;
  * @param user the caller identity ({@code x-dd-proxy-user}), only when recording it is
  * enabled
  * @param userAgent the client's {@code User-Agent}
+ * @param requestId the gateway's id of the request ({@code x-dd-proxy-request-id}),
+ * which its access log also writes: at most
+ * {@value GatewayHeaderParser#MAX_REQUEST_ID_LENGTH} visible ASCII characters, else
+ * {@code null}
+ * @param xrayTraceId the X-Ray trace id, the {@code Root} of the request's
+ * {@code X-Amzn-Trace-Id} header, when it has the X-Ray format
+ * ({@code 1-5759e988-bd862e3fe1be46a994272793}), else {@code null}
  * @param secondPrecision whether the gateway's time was known to the second only (an HTTP
  * API's {@code requestTimeEpoch}): the span may start up to 999 ms early and the transit
  * is not measured
@@ -33,12 +40,12 @@ import org.jspecify.annotations.Nullable;
 public record GatewayRequest(GatewaySystem system, long startEpochMillis, long receivedEpochMillis,
 		long clockSkewMillis, @Nullable String domain, @Nullable String method, @Nullable String path,
 		@Nullable String stage, @Nullable String resourcePath, @Nullable String accountId, @Nullable String apiId,
-		@Nullable String region, @Nullable String user, @Nullable String userAgent,
-		boolean secondPrecision) implements GatewayHeaderParser.Result {
+		@Nullable String region, @Nullable String user, @Nullable String userAgent, @Nullable String requestId,
+		@Nullable String xrayTraceId, boolean secondPrecision) implements GatewayHeaderParser.Result {
 
 	/**
-	 * Create a request without a user agent whose gateway time is precise to the
-	 * millisecond.
+	 * Create a request without a user agent, request id or X-Ray trace id, whose gateway
+	 * time is precise to the millisecond.
 	 * @param system the gateway
 	 * @param startEpochMillis when the gateway received the request
 	 * @param receivedEpochMillis when the application received the request
@@ -59,7 +66,7 @@ public record GatewayRequest(GatewaySystem system, long startEpochMillis, long r
 			@Nullable String resourcePath, @Nullable String accountId, @Nullable String apiId,
 			@Nullable String region, @Nullable String user) {
 		this(system, startEpochMillis, receivedEpochMillis, clockSkewMillis, domain, method, path, stage, resourcePath,
-				accountId, apiId, region, user, null, false);
+				accountId, apiId, region, user, null, null, null, false);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.GatewayRequest;
+import io.github.inferredproxy.gateway.GatewaySystem;
 import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.HighCardinalityKeyNames;
 import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.LowCardinalityKeyNames;
 import io.micrometer.common.KeyValue;
@@ -164,8 +165,9 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 
 	/**
 	 * Return the span attributes of the configured vocabularies, the gateway's service,
-	 * the clock skew when there was one, and the precision of a gateway time known to the
-	 * second only. Empty until the response is complete, as
+	 * the clock skew when there was one, the precision of a gateway time known to the
+	 * second only, and the X-Ray trace id when the request has one. Empty until the
+	 * response is complete, as
 	 * {@link #getLowCardinalityKeyValues}.
 	 * @param context the context
 	 * @return the key values
@@ -188,6 +190,10 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		}
 		if (context.getGatewayRequest().secondPrecision()) {
 			keyValues = keyValues.and(HighCardinalityKeyNames.REQUEST_TIME_PRECISION.withValue("s"));
+		}
+		String xrayTraceId = context.getGatewayRequest().xrayTraceId();
+		if (xrayTraceId != null) {
+			keyValues = keyValues.and(HighCardinalityKeyNames.XRAY_TRACE_ID.withValue(xrayTraceId));
 		}
 		String service = this.serviceName.of(context.getGatewayRequest());
 		if (service != null) {
@@ -214,7 +220,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		Integer status = context.getStatusCode();
 		// One list and one sort: chained KeyValues.and() calls copy and sort the whole set
 		// once per key. Added in key order, so that the sort has nothing to move.
-		List<KeyValue> keyValues = new ArrayList<>(18);
+		List<KeyValue> keyValues = new ArrayList<>(19);
 		keyValues.add(HighCardinalityKeyNames.INFERRED_SPAN.withValue("1"));
 		optional(keyValues, HighCardinalityKeyNames.ACCOUNT_ID, request.accountId());
 		optional(keyValues, HighCardinalityKeyNames.API_ID, request.apiId());
@@ -228,6 +234,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		optional(keyValues, HighCardinalityKeyNames.HTTP_USER_AGENT, request.userAgent());
 		keyValues.add(HighCardinalityKeyNames.OPERATION_NAME.withValue(spanName));
 		optional(keyValues, HighCardinalityKeyNames.REGION, request.region());
+		optional(keyValues, HighCardinalityKeyNames.REQUEST_ID, request.requestId());
 		keyValues.add(HighCardinalityKeyNames.RESOURCE_NAME.withValue(resource));
 		optional(keyValues, HighCardinalityKeyNames.SERVICE_NAME, this.serviceName.of(request));
 		keyValues.add(HighCardinalityKeyNames.SPAN_TYPE.withValue("web"));
@@ -236,15 +243,20 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 	}
 
 	/**
-	 * Return OpenTelemetry's semantic-convention attributes.
+	 * Return OpenTelemetry's semantic-convention attributes. The gateway's request id is
+	 * {@code aws.request_id} for API Gateway and {@code az.service_request_id} for API
+	 * Management, each cloud's key for the id of a request to its service.
 	 * @param context the context
 	 * @return the key values
 	 */
 	protected KeyValues openTelemetryKeyValues(InferredProxyContext context) {
 		GatewayRequest request = context.getGatewayRequest();
 		Integer status = context.getStatusCode();
+		boolean azure = request.system() == GatewaySystem.AZURE_APIM;
 		// In key order, as above.
-		List<KeyValue> keyValues = new ArrayList<>(12);
+		List<KeyValue> keyValues = new ArrayList<>(13);
+		optional(keyValues, azure ? HighCardinalityKeyNames.AZ_SERVICE_REQUEST_ID
+				: HighCardinalityKeyNames.AWS_REQUEST_ID, request.requestId());
 		optional(keyValues, HighCardinalityKeyNames.CLOUD_ACCOUNT_ID, request.accountId());
 		keyValues.add(HighCardinalityKeyNames.CLOUD_PROVIDER.withValue(request.system().cloudProvider()));
 		optional(keyValues, HighCardinalityKeyNames.CLOUD_REGION, request.region());

@@ -182,6 +182,12 @@ public enum InferredProxyObservationDocumentation implements ObservationDocument
 		AWS_USER("aws_user"),
 
 		/**
+		 * Datadog: the gateway's id of the request ({@code x-dd-proxy-request-id}), the
+		 * tag of API Gateway's request id on Datadog's inferred spans.
+		 */
+		REQUEST_ID("request_id"),
+
+		/**
 		 * OpenTelemetry: the gateway's domain.
 		 */
 		SERVER_ADDRESS("server.address"),
@@ -238,6 +244,18 @@ public enum InferredProxyObservationDocumentation implements ObservationDocument
 		ENDUSER_ID("enduser.id"),
 
 		/**
+		 * OpenTelemetry: API Gateway's id of the request ({@code x-dd-proxy-request-id}),
+		 * for {@code aws-apigateway} and {@code aws-httpapi}.
+		 */
+		AWS_REQUEST_ID("aws.request_id"),
+
+		/**
+		 * OpenTelemetry: API Management's id of the request
+		 * ({@code x-dd-proxy-request-id}), for {@code azure-apim}.
+		 */
+		AZ_SERVICE_REQUEST_ID("az.service_request_id"),
+
+		/**
 		 * How far ahead of the application's clock the gateway's time was, when it was
 		 * ahead within the tolerance and the span start was clamped.
 		 */
@@ -248,6 +266,14 @@ public enum InferredProxyObservationDocumentation implements ObservationDocument
 		 * API's {@code requestTimeEpoch}): the span may start up to 999 ms early.
 		 */
 		REQUEST_TIME_PRECISION("inferred_proxy.request_time_precision"),
+
+		/**
+		 * The X-Ray trace id: the {@code Root} of the request's {@code X-Amzn-Trace-Id}
+		 * header, which API Gateway and Application Load Balancers add, so that the trace
+		 * can be found from X-Ray or CloudWatch. OpenTelemetry's semantic conventions have
+		 * no key for it.
+		 */
+		XRAY_TRACE_ID("inferred_proxy.xray_trace_id"),
 
 		/**
 		 * The service the gateway span belongs to ({@code inferred-proxy.service}: the

@@ -8,6 +8,7 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationView;
 import io.micrometer.observation.transport.ReceiverContext;
+import io.micrometer.tracing.CurrentTraceContext;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.handler.PropagatingReceiverTracingObservationHandler;
@@ -28,6 +29,9 @@ import org.springframework.util.ClassUtils;
  * Boot's receiver handler, therefore also handles a receiver observation whose parent is
  * the gateway observation, and parents its span on the gateway span. Everything else is
  * left to the other handlers.
+ * <p>
+ * While a scope of either observation is open, the gateway's request id is in the
+ * logging MDC ({@link GatewayRequestIdMdc}), when SLF4J is on the class path.
  *
  * @author Inferred Proxy contributors
  */
@@ -35,6 +39,9 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 
 	private static final boolean OTEL_BRIDGE_PRESENT = ClassUtils
 		.isPresent("io.micrometer.tracing.otel.bridge.OtelSpan", InferredProxyTracingObservationHandler.class.getClassLoader());
+
+	private static final boolean SLF4J_PRESENT = ClassUtils.isPresent("org.slf4j.MDC",
+			InferredProxyTracingObservationHandler.class.getClassLoader());
 
 	private static final Set<String> NUMERIC_KEYS = Set.of(
 			HighCardinalityKeyNames.HTTP_RESPONSE_STATUS_CODE.asString(),
@@ -113,6 +120,43 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 			return "/";
 		}
 		return value.startsWith("/") ? value : null;
+	}
+
+	/**
+	 * Open the tracing scope, then put the gateway's request id in the MDC until that
+	 * scope closes: the MDC entry follows the same scopes as Micrometer Tracing's
+	 * {@code traceId}, on the request thread, on an async dispatch and wherever Reactor
+	 * restores the observation after a thread hop.
+	 */
+	@Override
+	public void onScopeOpened(ReceiverContext<?> context) {
+		TracingObservationHandler.super.onScopeOpened(context);
+		String requestId = SLF4J_PRESENT ? requestId(context) : null;
+		if (requestId == null) {
+			return;
+		}
+		TracingContext tracingContext = getTracingContext(context);
+		CurrentTraceContext.Scope scope = tracingContext.getScope();
+		if (scope != null) {
+			// The default onScopeClosed and onScopeReset close the scope the tracing
+			// context keeps for this thread: this one, which gives the MDC key back the
+			// value it had before. Removing the key instead would lose the enclosing
+			// scope's value (the gateway's around the server's, another request's).
+			tracingContext.setScope(GatewayRequestIdMdc.open(requestId, scope));
+		}
+	}
+
+	@Override
+	public void onScopeReset(ReceiverContext<?> context) {
+		TracingObservationHandler.super.onScopeReset(context);
+		if (SLF4J_PRESENT && requestId(context) != null) {
+			GatewayRequestIdMdc.reset();
+		}
+	}
+
+	private static @Nullable String requestId(ReceiverContext<?> context) {
+		InferredProxyContext gateway = (context instanceof InferredProxyContext self) ? self : gatewayParent(context);
+		return (gateway != null) ? gateway.getGatewayRequest().requestId() : null;
 	}
 
 	@Override

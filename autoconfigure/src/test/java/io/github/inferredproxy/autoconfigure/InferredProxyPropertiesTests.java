@@ -55,11 +55,14 @@ class InferredProxyPropertiesTests {
 				"inferred-proxy.record-user", "inferred-proxy.service.source", "inferred-proxy.service.name",
 				"inferred-proxy.trust.shared-secret",
 				"inferred-proxy.trust.shared-secret-header", "inferred-proxy.trust.networks");
-		// Plus Datadog's alias and a replaced property, in additional-spring-configuration-metadata.json.
+		// Plus Datadog's alias and a replaced property, in additional-spring-configuration-metadata.json,
+		// and the endpoint's, which Boot's processor writes for it.
 		assertThat(properties).extracting((property) -> property.get("name"))
 			.containsExactlyInAnyOrderElementsOf(Stream
 				.concat(expected.stream(),
-						Stream.of("dd.trace.inferred.proxy.services.enabled", "inferred-proxy.max-tag-values"))
+						Stream.of("dd.trace.inferred.proxy.services.enabled", "inferred-proxy.max-tag-values",
+								"management.endpoint.inferredproxy.access",
+								"management.endpoint.inferredproxy.cache.time-to-live"))
 				.toList());
 		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 			.as("description of %s", property.get("name"))

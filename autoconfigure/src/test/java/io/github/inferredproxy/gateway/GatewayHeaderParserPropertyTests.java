@@ -3,6 +3,7 @@ package io.github.inferredproxy.gateway;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.github.inferredproxy.testsupport.GatewayArbitraries;
@@ -15,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.arbitraries.StringArbitrary;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.statistics.StatisticsReport.StatisticsReportMode;
@@ -85,17 +87,22 @@ class GatewayHeaderParserPropertyTests {
 	 * Every value, whatever its content and length, through one header: clean, at most
 	 * {@value GatewayHeaderParser#MAX_VALUE_LENGTH} characters, cut (when cut) neither in
 	 * a blank nor between the halves of a surrogate pair. Values about as long as the
-	 * cap put every kind of character at the cut.
+	 * cap put every kind of character at the cut. As a request id, the same value is
+	 * kept whole or dropped, never cut.
 	 */
 	@Property(tries = 1000)
 	@StatisticsReport(StatisticsReportMode.OFF)
 	void everyValueIsCleanAndBoundedWhereverTheCutFalls(@ForAll("headerValues") Raw value) {
 		Headers headers = new Headers(Map.of()).with("x-dd-proxy", "aws-apigateway")
 			.with(GatewayHeaderParser.REQUEST_TIME_HEADER, Long.toString(NOW))
-			.with("x-dd-proxy-path", value.text());
+			.with("x-dd-proxy-path", value.text())
+			.with("x-dd-proxy-request-id", value.text());
 		GatewayRequest request = (GatewayRequest) parser(Duration.ofMinutes(5), Duration.ofSeconds(5), false)
 			.parse(headers.lookup(), NOW);
 		assertCleanValue("x-dd-proxy-path", value.text(), request.path());
+		String expectedId = expectedRequestId(value.text());
+		check(Objects.equals(request.requestId(), expectedId), () -> "x-dd-proxy-request-id " + value + " gave "
+				+ describe(request.requestId()) + ", expected " + describe(expectedId));
 		String uncapped = GatewayArbitraries.uncappedClean(value.text());
 		Statistics.label("cut").collect(uncapped != null && uncapped.length() > CAP);
 		Statistics.label("huge").collect(value.text() != null && value.text().length() > 20_000);
@@ -209,6 +216,70 @@ class GatewayHeaderParserPropertyTests {
 		else {
 			check(request.user() == null, () -> "no user unless recorded: " + describe(request.user()));
 		}
+		String raw = headers.get("x-dd-proxy-request-id");
+		String expectedId = expectedRequestId(raw);
+		check(Objects.equals(request.requestId(), expectedId), () -> "x-dd-proxy-request-id " + describe(raw)
+				+ " gave " + describe(request.requestId()) + ", expected " + describe(expectedId));
+	}
+
+	/**
+	 * Any {@code X-Amzn-Trace-Id}, from well-formed ones in any field order to near
+	 * misses and wild values: the X-Ray trace id is the reference model's, never a
+	 * rejection of the request.
+	 */
+	@Property(tries = 1000)
+	@StatisticsReport(StatisticsReportMode.OFF)
+	void theXrayTraceIdIsTheFirstRootOfTheTraceHeaderWhenItHasTheXrayFormat(@ForAll("traceHeaders") Raw header) {
+		Headers headers = new Headers(Map.of()).with("x-dd-proxy", "aws-apigateway")
+			.with(GatewayHeaderParser.REQUEST_TIME_HEADER, Long.toString(NOW))
+			.with("X-Amzn-Trace-Id", header.text());
+		GatewayHeaderParser.Result result = parser(Duration.ofMinutes(5), Duration.ofSeconds(5), false)
+			.parse(headers.lookup(), NOW);
+		check(result instanceof GatewayRequest, () -> "accepted whatever X-Amzn-Trace-Id " + header);
+		String expected = expectedXrayTraceId(header.text());
+		String actual = ((GatewayRequest) result).xrayTraceId();
+		check(Objects.equals(actual, expected),
+				() -> "X-Amzn-Trace-Id " + header + " gave " + describe(actual) + ", expected " + describe(expected));
+		Statistics.collect((expected != null) ? "root" : "none");
+		Statistics.coverage((coverage) -> {
+			coverage.check("root").percentage((p) -> p > 10);
+			coverage.check("none").percentage((p) -> p > 20);
+		});
+	}
+
+	/**
+	 * The contract's model of a request id: the clean value when it is at most
+	 * {@value GatewayHeaderParser#MAX_REQUEST_ID_LENGTH} characters of visible ASCII, else
+	 * none.
+	 */
+	private static @Nullable String expectedRequestId(@Nullable String raw) {
+		String clean = GatewayArbitraries.uncappedClean(raw);
+		return (clean != null && clean.matches("[!-~]{1," + GatewayHeaderParser.MAX_REQUEST_ID_LENGTH + "}")) ? clean
+				: null;
+	}
+
+	/**
+	 * The contract's model of the X-Ray trace id: none for a header with a control
+	 * character; else, of the {@code ;}-separated fields, the first whose key is
+	 * {@code Root} (blanks around it allowed) gives its value, blanks around it
+	 * stripped, when that is {@code 1-} + 8 + {@code -} + 24 ASCII hex digits.
+	 */
+	private static @Nullable String expectedXrayTraceId(@Nullable String header) {
+		if (header == null || GatewayArbitraries.holdsControlCharacter(header)) {
+			return null;
+		}
+		for (String field : header.split(";", -1)) {
+			int equals = field.indexOf('=');
+			if (equals >= 0 && stripBlanks(field.substring(0, equals)).equals("Root")) {
+				String value = stripBlanks(field.substring(equals + 1));
+				return value.matches("1-[0-9a-fA-F]{8}-[0-9a-fA-F]{24}") ? value : null;
+			}
+		}
+		return null;
+	}
+
+	private static String stripBlanks(String text) {
+		return text.replaceAll("^[ \\t]+|[ \\t]+$", "");
 	}
 
 	/**
@@ -333,6 +404,38 @@ class GatewayHeaderParserPropertyTests {
 				Tuple.of(1, Arbitraries.of(0L, 1L, maxAge, maxAge + 1, tolerance, Long.MAX_VALUE - tolerance - 1,
 						Long.MAX_VALUE - 1, Long.MAX_VALUE)),
 				Tuple.of(1, Arbitraries.longs().between(0, Long.MAX_VALUE)));
+	}
+
+	/**
+	 * {@code X-Amzn-Trace-Id} values: up to five fields, each a key (mostly X-Ray's, some
+	 * in the wrong case or padded) and a value (valid roots, near misses, wild values),
+	 * joined by {@code ;} with or without blanks; sometimes any raw value at all.
+	 */
+	@Provide
+	Arbitrary<Raw> traceHeaders() {
+		StringArbitrary hex = Arbitraries.strings().withChars("0123456789abcdefABCDEF");
+		Arbitrary<String> root = Combinators.combine(hex.ofLength(8), hex.ofLength(24))
+			.as((time, id) -> "1-" + time + "-" + id);
+		Arbitrary<String> nearMiss = Combinators
+			.combine(root, Arbitraries.integers().between(0, 34), Arbitraries.of("", "0", "g", "-", " ", "\uff11",
+					"\u0661", "\u0000", "\t"))
+			.as((valid, at, with) -> valid.substring(0, at) + with + valid.substring(Math.min(35, at + 1)));
+		Arbitrary<String> value = Arbitraries.frequencyOf(Tuple.of(6, root), Tuple.of(3, nearMiss),
+				Tuple.of(1, Arbitraries.of("53995c3f42cd8ad8", "1", "0", "")), Tuple.of(1, GatewayArbitraries.rawValue()));
+		Arbitrary<String> key = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just("Root")),
+				Tuple.of(3, Arbitraries.of("Self", "Parent", "Sampled", "Lineage", "Foo")),
+				Tuple.of(2, Arbitraries.of("root", "ROOT", " Root", "Root ", "\tRoot", "XRoot", "Root\u00a0", "")));
+		Arbitrary<String> blank = Arbitraries.frequency(Tuple.of(16, ""), Tuple.of(3, " "), Tuple.of(1, "  "),
+				Tuple.of(1, "\t"));
+		Arbitrary<String> field = Combinators.combine(blank, key, blank,
+				Arbitraries.frequency(Tuple.of(8, "="), Tuple.of(1, ""), Tuple.of(1, "==")),
+				blank, value, blank).as((a, k, b, equals, c, v, d) -> a + k + b + equals + c + v + d);
+		Arbitrary<String> fields = field.list().ofMinSize(0).ofMaxSize(4).map((list) -> String.join(";", list));
+		// Without edge cases, which would put a tab or a doubled '=' into most fields.
+		return Arbitraries.frequencyOf(Tuple.of(9, fields), Tuple.of(1, GatewayArbitraries.rawValue()))
+			.injectNull(0.05)
+			.withoutEdgeCases()
+			.map(Raw::new);
 	}
 
 	@Provide

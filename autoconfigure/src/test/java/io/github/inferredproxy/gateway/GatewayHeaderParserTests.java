@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.inferredproxy.testsupport.GatewayHeaders;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +21,10 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class GatewayHeaderParserTests {
 
 	private static final long NOW = 1_700_000_000_000L;
+
+	private static final String REQUEST_ID = "x-dd-proxy-request-id";
+
+	private static final String TRACE_HEADER = "X-Amzn-Trace-Id";
 
 	private final GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
 			false);
@@ -53,6 +58,8 @@ class GatewayHeaderParserTests {
 		assertThat(request.apiId()).isEqualTo("a1b2c3d4e5");
 		assertThat(request.region()).isEqualTo("eu-west-3");
 		assertThat(request.arn()).isEqualTo("arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5");
+		assertThat(request.requestId()).isEqualTo(GatewayHeaders.REQUEST_ID);
+		assertThat(request.xrayTraceId()).isEqualTo(GatewayHeaders.XRAY_TRACE_ID);
 	}
 
 	@Test
@@ -70,6 +77,8 @@ class GatewayHeaderParserTests {
 		assertThat(request.region()).isNull();
 		assertThat(request.user()).isNull();
 		assertThat(request.arn()).isNull();
+		assertThat(request.requestId()).isNull();
+		assertThat(request.xrayTraceId()).isNull();
 	}
 
 	@Test
@@ -391,6 +400,88 @@ class GatewayHeaderParserTests {
 		assertThat(parseOk(headers).userAgent()).isNull();
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "JHTxhhx2IAMEVXw=",
+			"0f7d1a3c-5e2b-4c9d-8a6f-1b2c3d4e5f60", "!#$%&*+-./:<>?@[]^_`{|}~" })
+	void requestIdOfVisibleAsciiIsKept(String requestId) {
+		assertThat(parseWith(REQUEST_ID, requestId).requestId()).isEqualTo(requestId);
+	}
+
+	@Test
+	void requestIdIsTrimmedAndUnquotedLikeTheOtherHeaders() {
+		assertThat(parseWith("X-DD-Proxy-Request-Id", " 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef' ").requestId())
+			.isEqualTo("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
+	}
+
+	@Test
+	void missingCorrelationHeadersGiveNoValues() {
+		assertThat(parseWith(REQUEST_ID, null).requestId()).isNull();
+		assertThat(parseWith(TRACE_HEADER, null).xrayTraceId()).isNull();
+	}
+
+	@Test
+	void requestIdOfTheMaximumLengthIsKeptAndALongerOneDroppedNotCut() {
+		String longest = "a".repeat(GatewayHeaderParser.MAX_REQUEST_ID_LENGTH);
+		assertThat(parseWith(REQUEST_ID, longest).requestId()).isEqualTo(longest);
+		GatewayRequest request = parseWith(REQUEST_ID, longest + "a");
+		assertThat(request.requestId()).isNull();
+		assertThat(request.domain()).isEqualTo("api.example.com");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "c6af9ac6 7b61", "id\u0007", "id\r\nSet-Cookie: x=1", "id\u0085", "id\u007f",
+			"ïd-1", "id\u00a0x", "\ud83d\ude00", "", "   ", "''" })
+	void requestIdWithBlanksControlOrNonAsciiCharactersIsDroppedNeverRejected(String requestId) {
+		GatewayRequest request = parseWith(REQUEST_ID, requestId);
+		assertThat(request.requestId()).isNull();
+		assertThat(request.stage()).isEqualTo("prod");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "Root=1-5759e988-bd862e3fe1be46a994272793",
+			"Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1",
+			"Parent=53995c3f42cd8ad8;Sampled=1;Root=1-5759e988-bd862e3fe1be46a994272793",
+			"Self=1-67891234-12456789abcdef012345678;Root=1-5759e988-bd862e3fe1be46a994272793",
+			"Self=1-67891234-12456789abcdef012345678;Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1",
+			"Root = 1-5759e988-bd862e3fe1be46a994272793 ; Parent=53995c3f42cd8ad8",
+			"Sampled=1 ;  Root=1-5759e988-bd862e3fe1be46a994272793  ", "  Root=1-5759e988-bd862e3fe1be46a994272793;",
+			"Root=1-5759e988-bd862e3fe1be46a994272793;Root=1-00000000-000000000000000000000000",
+			"Lineage=a87bd80c:0;Root=1-5759e988-bd862e3fe1be46a994272793;Foo=bar=baz" })
+	void xrayRootIsTakenFromAnyPositionOfTheTraceHeader(String header) {
+		assertThat(parseWith(TRACE_HEADER, header).xrayTraceId()).isEqualTo("1-5759e988-bd862e3fe1be46a994272793");
+	}
+
+	@Test
+	void xrayRootMayBeUpperCaseHex() {
+		assertThat(parseWith("x-amzn-trace-id", "Root=1-5759E988-BD862E3FE1BE46A994272793").xrayTraceId())
+			.isEqualTo("1-5759E988-BD862E3FE1BE46A994272793");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", " ", ";", "=", "Root", "Root=", "Root=;", "Parent=53995c3f42cd8ad8;Sampled=1",
+			"Self=1-67891234-12456789abcdef012345678", "root=1-5759e988-bd862e3fe1be46a994272793",
+			"XRoot=1-5759e988-bd862e3fe1be46a994272793", "Root=2-5759e988-bd862e3fe1be46a994272793",
+			"Root=1-5759e98-bd862e3fe1be46a994272793", "Root=1-5759e988-bd862e3fe1be46a99427279",
+			"Root=1-5759e988-bd862e3fe1be46a9942727930", "Root=1-5759e988-bd862e3fe1be46a99427279g",
+			"Root=1_5759e988_bd862e3fe1be46a994272793", "Root=1-5759e988bd862e3fe1be46a994272793-",
+			"Root=1-5759e988-bd862e3fe1be46a99427\uff11793", "Root=1-5759e988-bd862e3fe1be46a99427\u0661793",
+			"Root=1-5759e988-bd862e3fe1be46a994272793x", "Root=1-5759e988-bd862e3f e1be46a994272793",
+			"Root=1-5759e988-bd862e3fe1be46a994272793\u0000", "Root=1-5759e988-bd862e3fe1be46a994272793\r\nX: y",
+			"Root=1-00000000-zzzzzzzzzzzzzzzzzzzzzzzz;Root=1-5759e988-bd862e3fe1be46a994272793",
+			"Root=\"1-5759e988-bd862e3fe1be46a994272793\"",
+			"Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8\u0007" })
+	void traceHeaderWithoutAValidRootGivesNoXrayTraceIdAndTheRequestIsKept(String header) {
+		GatewayRequest request = parseWith(TRACE_HEADER, header);
+		assertThat(request.xrayTraceId()).isNull();
+		assertThat(request.stage()).isEqualTo("prod");
+	}
+
+	@Test
+	void overLongTraceHeaderStillGivesItsBoundedRoot() {
+		String header = "Foo=" + "x".repeat(10_000) + ";Root=1-5759e988-bd862e3fe1be46a994272793";
+		assertThat(parseWith(TRACE_HEADER, header).xrayTraceId()).isEqualTo("1-5759e988-bd862e3fe1be46a994272793");
+	}
+
 	@Test
 	void negativeReceiveTimeIsACallersError() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
@@ -514,6 +605,22 @@ class GatewayHeaderParserTests {
 		assertThat(trusting.parse(headers, () -> "192.0.2.1", NOW)).isEqualTo(RejectionReason.UNTRUSTED);
 		// Without a remote address (the two-argument parse), a network policy cannot hold.
 		assertThat(trusting.parse(headers, NOW)).isEqualTo(RejectionReason.UNTRUSTED);
+	}
+
+	/**
+	 * Parse the full REST API headers with one header, named in any case, set to a value
+	 * or, for {@code null}, removed.
+	 */
+	private GatewayRequest parseWith(String name, @Nullable String value) {
+		Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		headers.putAll(GatewayHeaders.restApi(NOW - 100));
+		if (value != null) {
+			headers.put(name, value);
+		}
+		else {
+			headers.remove(name);
+		}
+		return parseOk(headers);
 	}
 
 	private GatewayRequest parseOk(Map<String, String> headers) {

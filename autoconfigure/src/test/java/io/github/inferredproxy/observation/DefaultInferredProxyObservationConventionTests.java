@@ -3,7 +3,9 @@ package io.github.inferredproxy.observation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -16,6 +18,7 @@ import io.github.inferredproxy.observation.InferredProxyObservationDocumentation
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.common.docs.KeyName;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,6 +34,10 @@ import static org.assertj.core.api.Assertions.entry;
 class DefaultInferredProxyObservationConventionTests {
 
 	private static final long NOW = 1_700_000_000_000L;
+
+	private static final String REQUEST_ID = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
+
+	private static final String XRAY_TRACE_ID = "1-5759e988-bd862e3fe1be46a994272793";
 
 	private final DefaultInferredProxyObservationConvention convention = new DefaultInferredProxyObservationConvention();
 
@@ -145,7 +152,7 @@ class DefaultInferredProxyObservationConventionTests {
 		assertThat(high(this.convention, precise)).doesNotContainKey("inferred_proxy.request_time_precision");
 		InferredProxyContext seconds = context(new GatewayRequest(r.system(), r.startEpochMillis(),
 				r.receivedEpochMillis(), 0, r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(),
-				r.accountId(), r.apiId(), r.region(), null, null, true));
+				r.accountId(), r.apiId(), r.region(), null, null, null, null, true));
 		assertThat(high(this.convention, seconds)).containsEntry("inferred_proxy.request_time_precision", "s");
 	}
 
@@ -155,9 +162,62 @@ class DefaultInferredProxyObservationConventionTests {
 		assertThat(high(this.convention, context(r))).doesNotContainKeys("http.useragent", "user_agent.original");
 		InferredProxyContext withAgent = context(new GatewayRequest(r.system(), r.startEpochMillis(),
 				r.receivedEpochMillis(), 0, r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(),
-				r.accountId(), r.apiId(), r.region(), null, "curl/8.5.0", false));
+				r.accountId(), r.apiId(), r.region(), null, "curl/8.5.0", null, null, false));
 		assertThat(high(this.convention, withAgent)).containsEntry("http.useragent", "curl/8.5.0")
 			.containsEntry("user_agent.original", "curl/8.5.0");
+	}
+
+	@Test
+	void apiGatewayRequestIdIsRequestIdAndAwsRequestIdAndTheXrayRootIsOurs() {
+		for (GatewayRequest request : new GatewayRequest[] { restApi(), httpApi() }) {
+			InferredProxyContext context = context(correlated(request, REQUEST_ID, XRAY_TRACE_ID));
+			assertThat(high(this.convention, context)).as(request.system().value())
+				.containsEntry("request_id", REQUEST_ID)
+				.containsEntry("aws.request_id", REQUEST_ID)
+				.containsEntry("inferred_proxy.xray_trace_id", XRAY_TRACE_ID)
+				.doesNotContainKey("az.service_request_id");
+		}
+	}
+
+	@Test
+	void apiManagementRequestIdIsAzServiceRequestId() {
+		InferredProxyContext context = context(correlated(azure(), REQUEST_ID, null));
+		assertThat(high(this.convention, context)).containsEntry("request_id", REQUEST_ID)
+			.containsEntry("az.service_request_id", REQUEST_ID)
+			.doesNotContainKeys("aws.request_id", "inferred_proxy.xray_trace_id");
+	}
+
+	@Test
+	void requestIdInTheDatadogVocabularyOnlyAsRequestIdAndTheXrayRootInBoth() {
+		DefaultInferredProxyObservationConvention datadog = new DefaultInferredProxyObservationConvention(
+				AttributeVocabulary.DATADOG);
+		DefaultInferredProxyObservationConvention otel = new DefaultInferredProxyObservationConvention(
+				AttributeVocabulary.OPENTELEMETRY);
+		InferredProxyContext aws = context(correlated(restApi(), REQUEST_ID, XRAY_TRACE_ID));
+		InferredProxyContext azure = context(correlated(azure(), REQUEST_ID, XRAY_TRACE_ID));
+		assertThat(high(datadog, aws)).containsEntry("request_id", REQUEST_ID)
+			.containsEntry("inferred_proxy.xray_trace_id", XRAY_TRACE_ID)
+			.doesNotContainKeys("aws.request_id", "az.service_request_id");
+		assertThat(high(datadog, azure)).containsEntry("request_id", REQUEST_ID)
+			.doesNotContainKeys("aws.request_id", "az.service_request_id");
+		assertThat(high(otel, aws)).containsEntry("aws.request_id", REQUEST_ID)
+			.containsEntry("inferred_proxy.xray_trace_id", XRAY_TRACE_ID)
+			.doesNotContainKeys("request_id", "az.service_request_id");
+		assertThat(high(otel, azure)).containsEntry("az.service_request_id", REQUEST_ID)
+			.containsEntry("inferred_proxy.xray_trace_id", XRAY_TRACE_ID)
+			.doesNotContainKeys("request_id", "aws.request_id");
+	}
+
+	@Test
+	void noCorrelationAttributesWithoutTheirHeaders() {
+		for (GatewayRequest request : new GatewayRequest[] { restApi(), httpApi(), azure() }) {
+			assertThat(high(this.convention, context(request))).as(request.system().value())
+				.doesNotContainKeys("request_id", "aws.request_id", "az.service_request_id",
+						"inferred_proxy.xray_trace_id");
+		}
+		assertThat(high(this.convention, context(correlated(restApi(), null, XRAY_TRACE_ID))))
+			.containsKey("inferred_proxy.xray_trace_id")
+			.doesNotContainKeys("request_id", "aws.request_id");
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -346,11 +406,16 @@ class DefaultInferredProxyObservationConventionTests {
 	}
 
 	@Test
-	void everyEmittedKeyIsDocumented() {
-		InferredProxyContext context = context(restApi());
-		context.setStatusCode(500);
-		assertThat(high(this.convention, context).keySet()).isSubsetOf(keys(HighCardinalityKeyNames.values()));
-		assertThat(low(context).keySet()).containsExactlyInAnyOrderElementsOf(keys(LowCardinalityKeyNames.values()));
+	void everyEmittedKeyIsDocumentedAndEveryDocumentedKeyEmitted() {
+		Set<String> emitted = new HashSet<>();
+		for (GatewayRequest request : new GatewayRequest[] { everything(restApi()), everything(azure()) }) {
+			InferredProxyContext context = context(request);
+			context.setStatusCode(500);
+			emitted.addAll(high(this.convention, context).keySet());
+			assertThat(low(context).keySet())
+				.containsExactlyInAnyOrderElementsOf(keys(LowCardinalityKeyNames.values()));
+		}
+		assertThat(emitted).containsExactlyInAnyOrderElementsOf(keys(HighCardinalityKeyNames.values()));
 	}
 
 	@Test
@@ -524,6 +589,23 @@ class DefaultInferredProxyObservationConventionTests {
 	private static GatewayRequest azure() {
 		return request(GatewaySystem.AZURE_APIM, "contoso.azure-api.net", "DELETE", "/echo/resource", null, null,
 				null, null, "westeurope");
+	}
+
+	private static GatewayRequest correlated(GatewayRequest r, @Nullable String requestId,
+			@Nullable String xrayTraceId) {
+		return new GatewayRequest(r.system(), r.startEpochMillis(), r.receivedEpochMillis(), r.clockSkewMillis(),
+				r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(), r.accountId(), r.apiId(), r.region(),
+				r.user(), r.userAgent(), requestId, xrayTraceId, r.secondPrecision());
+	}
+
+	/**
+	 * A request with every optional value, a clamped and second-precise time: every
+	 * attribute the convention can write for its gateway.
+	 */
+	private static GatewayRequest everything(GatewayRequest r) {
+		return new GatewayRequest(r.system(), NOW, NOW, 1234, r.domain(), r.method(), r.path(), r.stage(),
+				r.resourcePath(), "123456789012", "abc123", r.region(), "arn:aws:iam::123456789012:user/alice",
+				"curl/8.5.0", REQUEST_ID, XRAY_TRACE_ID, true);
 	}
 
 	private static GatewayRequest minimal(GatewaySystem system) {

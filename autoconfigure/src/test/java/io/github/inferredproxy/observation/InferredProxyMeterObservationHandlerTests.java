@@ -75,7 +75,7 @@ class InferredProxyMeterObservationHandlerTests {
 	void secondPreciseRequestIsTimedButKeptOutOfTheTransitTimer() {
 		long now = System.currentTimeMillis();
 		GatewayRequest seconds = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 900, now, 0, null, null, null,
-				null, null, null, null, null, null, null, true);
+				null, null, null, null, null, null, null, null, null, true);
 		InferredProxyObservations.stop(start(seconds), 200, null, false);
 		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().count()).isOne();
 		assertThat(this.meterRegistry.get("inferred.proxy.transit").timer().count()).isZero();

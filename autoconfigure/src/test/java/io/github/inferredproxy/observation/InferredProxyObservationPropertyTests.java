@@ -224,10 +224,11 @@ class InferredProxyObservationPropertyTests {
 				Tuple.of(1, Arbitraries.longs().between(1, 5_000).map((skew) -> new long[] { NOW, skew })));
 		return Combinators
 			.combine(Arbitraries.of(GatewaySystem.class), times,
-					part.list().ofSize(GatewayArbitraries.OPTIONAL_HEADERS.size()))
+					// And the X-Ray trace id, any text that meets the contract.
+					part.list().ofSize(GatewayArbitraries.OPTIONAL_HEADERS.size() + 1))
 			.as((system, time, parts) -> new Request(new GatewayRequest(system, time[0], NOW, time[1], parts.get(0),
 					parts.get(1), parts.get(2), parts.get(3), parts.get(4), parts.get(5), parts.get(6), parts.get(7),
-					parts.get(8))));
+					parts.get(8), null, parts.get(9), parts.get(10), false)));
 	}
 
 	@Provide
@@ -290,7 +291,8 @@ class InferredProxyObservationPropertyTests {
 					+ r.clockSkewMillis() + " domain=" + describe(r.domain()) + " method=" + describe(r.method())
 					+ " path=" + describe(r.path()) + " stage=" + describe(r.stage()) + " resourcePath="
 					+ describe(r.resourcePath()) + " accountId=" + describe(r.accountId()) + " apiId="
-					+ describe(r.apiId()) + " region=" + describe(r.region()) + " user=" + describe(r.user());
+					+ describe(r.apiId()) + " region=" + describe(r.region()) + " user=" + describe(r.user())
+					+ " requestId=" + describe(r.requestId()) + " xrayTraceId=" + describe(r.xrayTraceId());
 		}
 
 	}

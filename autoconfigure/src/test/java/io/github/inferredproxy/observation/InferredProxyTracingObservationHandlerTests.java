@@ -1,10 +1,12 @@
 package io.github.inferredproxy.observation;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
@@ -43,6 +45,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,6 +98,7 @@ class InferredProxyTracingObservationHandlerTests {
 	@AfterEach
 	void noSpanLeaks() {
 		assertThat(this.tracer.currentSpan()).isNull();
+		assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isNull();
 		this.tracerProvider.close();
 	}
 
@@ -370,6 +374,124 @@ class InferredProxyTracingObservationHandlerTests {
 		assertThat(span.getStartTimestamp().toEpochMilli()).isEqualTo(gatewayTime);
 		assertThat(span.getTags()).containsEntry("error", "HTTP 502").containsEntry("http.status_code", "502");
 		assertThat(span.getError()).isNull();
+	}
+
+	@Test
+	void requestIdIsInTheMdcWhileAGatewayOrServerScopeIsOpenAndThePreviousValueComesBack() {
+		Observation gateway = startGateway(withRequestId("gw-1"));
+		MDC.put(GatewayRequestIdMdc.KEY, "before");
+		try (Observation.Scope gatewayScope = gateway.openScope()) {
+			assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("gw-1");
+			Observation server = startServer(Map.of());
+			try (Observation.Scope serverScope = server.openScope()) {
+				assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("gw-1");
+			}
+			// The server scope restores what it found: the gateway scope's value.
+			assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("gw-1");
+			server.stop();
+		}
+		assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("before");
+		MDC.remove(GatewayRequestIdMdc.KEY);
+		InferredProxyObservations.stop(gateway, 200, null, false);
+	}
+
+	@Test
+	void scopesOfAnotherRequestOnTheSameThreadRestoreTheEnclosingRequestsId() {
+		Observation first = startGateway(withRequestId("first"));
+		try (Observation.Scope firstScope = first.openScope()) {
+			Observation second = startGateway(withRequestId("second"));
+			try (Observation.Scope secondScope = second.openScope()) {
+				assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("second");
+			}
+			assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("first");
+			InferredProxyObservations.stop(second, 200, null, false);
+		}
+		assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isNull();
+		InferredProxyObservations.stop(first, 200, null, false);
+	}
+
+	@Test
+	void serverScopeOpenedAloneOnAnotherThreadCarriesTheGatewaysRequestId() throws Exception {
+		Observation gateway = startGateway(withRequestId("gw-2"));
+		Observation server;
+		try (Observation.Scope gatewayScope = gateway.openScope()) {
+			server = startServer(Map.of());
+		}
+		assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isNull();
+		// As Reactor restores the server observation after a thread hop.
+		CompletableFuture<List<String>> seen = CompletableFuture.supplyAsync(() -> {
+			List<String> values = new ArrayList<>();
+			try (Observation.Scope serverScope = server.openScope()) {
+				values.add(MDC.get(GatewayRequestIdMdc.KEY));
+			}
+			values.add(String.valueOf(MDC.get(GatewayRequestIdMdc.KEY)));
+			return values;
+		});
+		assertThat(seen.get(10, TimeUnit.SECONDS)).containsExactly("gw-2", "null");
+		server.stop();
+		InferredProxyObservations.stop(gateway, 200, null, false);
+	}
+
+	@Test
+	void resetOfTheScopesRemovesTheRequestId() {
+		Observation gateway = startGateway(withRequestId("gw-3"));
+		try (Observation.Scope gatewayScope = gateway.openScope()) {
+			Observation server = startServer(Map.of());
+			try (Observation.Scope serverScope = server.openScope()) {
+				serverScope.reset();
+				assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isNull();
+				assertThat(this.tracer.currentSpan()).isNull();
+			}
+			server.stop();
+		}
+		assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isNull();
+		InferredProxyObservations.stop(gateway, 200, null, false);
+	}
+
+	@Test
+	void withoutARequestIdTheMdcIsLeftAlone() {
+		Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
+		headers.remove("x-dd-proxy-request-id");
+		Observation gateway = startGateway(headers);
+		MDC.put(GatewayRequestIdMdc.KEY, "someone else's");
+		try {
+			try (Observation.Scope gatewayScope = gateway.openScope()) {
+				assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("someone else's");
+				gatewayScope.reset();
+				assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("someone else's");
+			}
+			assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("someone else's");
+		}
+		finally {
+			MDC.remove(GatewayRequestIdMdc.KEY);
+		}
+		InferredProxyObservations.stop(gateway, 200, null, false);
+	}
+
+	@Test
+	void gatewaySpanCarriesTheRequestIdAndTheXrayRoot() {
+		Map<String, String> headers = withRequestId("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
+		headers.put("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+		InferredProxyObservations.stop(startGateway(headers), 200, null, false);
+		SpanData span = onlySpanNamed("aws.apigateway");
+		assertThat(attribute(span, "request_id")).isEqualTo("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
+		assertThat(attribute(span, "aws.request_id")).isEqualTo("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
+		assertThat(attribute(span, "inferred_proxy.xray_trace_id")).isEqualTo("1-5759e988-bd862e3fe1be46a994272793");
+	}
+
+	private static Map<String, String> withRequestId(String requestId) {
+		Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
+		headers.put("x-dd-proxy-request-id", requestId);
+		return headers;
+	}
+
+	/**
+	 * Create and start a server observation, whose parent is the current observation.
+	 */
+	private Observation startServer(Map<String, String> carrier) {
+		return Observation.createNotStarted("http.server.requests", () -> receiverContext(carrier), this.registry)
+			.contextualName("http get")
+			.start();
 	}
 
 	private Observation startGateway(Map<String, String> headers) {

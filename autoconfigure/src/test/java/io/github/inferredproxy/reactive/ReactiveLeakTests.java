@@ -149,23 +149,29 @@ class ReactiveLeakTests {
 		assertThat(this.probe.outermost).as("probe wraps the gateway decorator").isTrue();
 		assertThat(this.probe.requestThreads).isNotEmpty();
 		assertThat(this.probe.violations).isEmpty();
-		assertThat(checkEveryServerEventLoop()).containsAll(this.probe.requestThreads);
+		assertThat(checkEveryServerEventLoop(this.reactorResources, this.observationRegistry, this.tracer))
+			.containsAll(this.probe.requestThreads);
 	}
 
 	/**
-	 * Run a check of the thread state on every event loop of the server.
+	 * Run a check of the thread state on every event loop of the server, and assert that
+	 * each is clean.
+	 * @param reactorResources the server's Reactor Netty resources
+	 * @param observationRegistry the observation registry
+	 * @param tracer the tracer
 	 * @return the names of the threads checked
 	 */
-	private Set<String> checkEveryServerEventLoop() throws Exception {
+	static Set<String> checkEveryServerEventLoop(ReactorResourceFactory reactorResources,
+			ObservationRegistry observationRegistry, Tracer tracer) throws Exception {
 		// The loops Boot's Reactor Netty server runs on (not Reactor Netty's global ones).
-		LoopResources loops = this.reactorResources.getLoopResources();
+		LoopResources loops = reactorResources.getLoopResources();
 		Set<String> checked = ConcurrentHashMap.newKeySet();
 		List<String> violations = new CopyOnWriteArrayList<>();
 		for (boolean preferNative : new boolean[] { true, false }) {
 			for (EventExecutor loop : loops.onServer(preferNative)) {
 				loop.submit(() -> {
 					checked.add(Thread.currentThread().getName());
-					violations.addAll(ThreadStateProbe.check("idle event loop", this.observationRegistry, this.tracer));
+					violations.addAll(ThreadStateProbe.check("idle event loop", observationRegistry, tracer));
 				}).get(5, TimeUnit.SECONDS);
 			}
 		}

@@ -4,14 +4,19 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.Map;
 
+import io.github.inferredproxy.observation.GatewayRequestIdMdc;
 import io.github.inferredproxy.testsupport.GatewayObservationRecorder;
 import io.github.inferredproxy.testsupport.RecordedSpans;
 import io.github.inferredproxy.testsupport.RequestsReceived;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.ObservationView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -24,6 +29,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.ResourceAccessException;
 
@@ -32,7 +38,8 @@ import org.springframework.web.client.ResourceAccessException;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ RecordedSpans.Config.class, ReactiveTestApplication.OrdersController.class })
+@Import({ RecordedSpans.Config.class, ReactiveTestApplication.OrdersController.class,
+		ReactiveTestApplication.CorrelationController.class })
 public class ReactiveTestApplication {
 
 	@RestController
@@ -141,6 +148,43 @@ public class ReactiveTestApplication {
 		@GetMapping("/status/{code}")
 		Mono<ResponseEntity<String>> status(@PathVariable int code) {
 			return Mono.just(ResponseEntity.status(code).body("status " + code));
+		}
+
+	}
+
+	/**
+	 * Logs with the marker the test sends, and answers with the gateway request id that
+	 * the MDC held when it answered.
+	 */
+	@RestController
+	static class CorrelationController {
+
+		private static final Logger logger = LoggerFactory.getLogger(CorrelationController.class);
+
+		@GetMapping("/correlation/log")
+		Mono<String> log(@RequestParam String marker) {
+			logger.info("correlation {}", marker);
+			return Mono.just(mdcRequestId());
+		}
+
+		/**
+		 * Logs after a hop to the parallel scheduler and after one to the bounded elastic
+		 * one, where only automatic context propagation brings the observation along.
+		 */
+		@GetMapping("/correlation/hop")
+		Mono<String> hop(@RequestParam String marker) {
+			return Mono.delay(Duration.ofMillis(10))
+				.doOnNext((tick) -> logger.info("correlation {} after Mono.delay", marker))
+				.publishOn(Schedulers.boundedElastic())
+				.map((tick) -> {
+					logger.info("correlation {} after publishOn", marker);
+					return mdcRequestId();
+				});
+		}
+
+		private static String mdcRequestId() {
+			String requestId = MDC.get(GatewayRequestIdMdc.KEY);
+			return (requestId != null) ? requestId : "none";
 		}
 
 	}

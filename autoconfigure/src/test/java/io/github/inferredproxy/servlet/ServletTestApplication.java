@@ -9,14 +9,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import io.github.inferredproxy.observation.GatewayRequestIdMdc;
 import io.github.inferredproxy.testsupport.GatewayObservationRecorder;
 import io.github.inferredproxy.testsupport.RecordedSpans;
 import io.github.inferredproxy.testsupport.RequestsReceived;
 import io.github.inferredproxy.testsupport.TomcatThreadStateProbe;
 import io.micrometer.tracing.TraceContext;
 import io.micrometer.tracing.Tracer;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -31,7 +37,10 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.context.request.async.WebAsyncTask;
+import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
@@ -42,12 +51,40 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({ RecordedSpans.Config.class, GatewayObservationRecorder.Config.class, TomcatThreadStateProbe.Config.class,
-		ServletTestApplication.OrdersController.class, ServletTestApplication.AsyncController.class })
+		ServletTestApplication.OrdersController.class, ServletTestApplication.AsyncController.class,
+		ServletTestApplication.CorrelationController.class })
 public class ServletTestApplication {
 
 	@Bean(destroyMethod = "shutdownNow")
 	ExecutorService backgroundWork() {
 		return Executors.newCachedThreadPool();
+	}
+
+	/**
+	 * Logs on the async dispatch of a {@code /correlation/**} request, where Spring MVC
+	 * writes an async result.
+	 */
+	@Bean
+	WebMvcConfigurer correlationLogging() {
+		return new WebMvcConfigurer() {
+
+			@Override
+			public void addInterceptors(InterceptorRegistry registry) {
+				registry.addInterceptor(new HandlerInterceptor() {
+
+					@Override
+					public void postHandle(HttpServletRequest request, HttpServletResponse response, Object handler,
+							@Nullable ModelAndView modelAndView) {
+						if (request.getDispatcherType() == DispatcherType.ASYNC) {
+							CorrelationController.logger.info("correlation {} on the async dispatch",
+									request.getParameter("marker"));
+						}
+					}
+
+				}).addPathPatterns("/correlation/**");
+			}
+
+		};
 	}
 
 	@RestController
@@ -139,6 +176,35 @@ public class ServletTestApplication {
 		@GetMapping("/forward")
 		ModelAndView forward() {
 			return new ModelAndView("forward:/orders/7");
+		}
+
+	}
+
+	/**
+	 * Logs with the marker the test sends, and answers with the gateway request id that
+	 * the MDC held meanwhile.
+	 */
+	@RestController
+	static class CorrelationController {
+
+		static final Logger logger = LoggerFactory.getLogger(CorrelationController.class);
+
+		@GetMapping("/correlation/log")
+		String log(@RequestParam String marker) {
+			logger.info("correlation {}", marker);
+			return mdcRequestId();
+		}
+
+		@GetMapping("/correlation/deferred")
+		DeferredResult<String> deferred() {
+			DeferredResult<String> result = new DeferredResult<>();
+			CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS).execute(() -> result.setResult("deferred"));
+			return result;
+		}
+
+		static String mdcRequestId() {
+			String requestId = MDC.get(GatewayRequestIdMdc.KEY);
+			return (requestId != null) ? requestId : "none";
 		}
 
 	}

@@ -36,7 +36,7 @@ public final class GatewayArbitraries {
 	 */
 	public static final List<String> OPTIONAL_HEADERS = List.of("x-dd-proxy-domain-name", "x-dd-proxy-httpmethod",
 			"x-dd-proxy-path", "x-dd-proxy-stage", "x-dd-proxy-resource-path", "x-dd-proxy-account-id",
-			"x-dd-proxy-api-id", "x-dd-proxy-region", "x-dd-proxy-user");
+			"x-dd-proxy-api-id", "x-dd-proxy-region", "x-dd-proxy-user", "x-dd-proxy-request-id");
 
 	/**
 	 * The pieces a wild value is made of: plain text, blanks (also Unicode ones, which
@@ -52,7 +52,8 @@ public final class GatewayArbitraries {
 	private static final String[] REALISTIC = { "aws-apigateway", "api.example.com",
 			"abc123.execute-api.eu-west-3.amazonaws.com", "GET", "post", "PROPFIND", "/prod/orders/42", "/",
 			"/orders/{id}", "/{proxy+}", "$default", "prod", "123456789012", "a1b2c3d4e5", "eu-west-3",
-			"cn-north-1", "us-gov-west-1", "arn:aws:iam::123456789012:user/alice", "'eu-west-3'" };
+			"cn-north-1", "us-gov-west-1", "arn:aws:iam::123456789012:user/alice", "'eu-west-3'",
+			"c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "JHTxhhx2IAMEVXw=" };
 
 	private GatewayArbitraries() {
 	}

@@ -11,6 +11,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +30,16 @@ public final class RecordedSpans {
 	private static final AttributeKey<String> STAGE = AttributeKey.stringKey("stage");
 
 	private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+
+	/**
+	 * Return a text attribute of a span.
+	 * @param span the span
+	 * @param key the attribute key
+	 * @return the value, or {@code null} when the span has no such text attribute
+	 */
+	public static @Nullable String attribute(SpanData span, String key) {
+		return span.getAttributes().get(AttributeKey.stringKey(key));
+	}
 
 	/**
 	 * Return the spans ended so far.

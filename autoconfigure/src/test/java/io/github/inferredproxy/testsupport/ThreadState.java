@@ -3,14 +3,16 @@ package io.github.inferredproxy.testsupport;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.inferredproxy.observation.GatewayRequestIdMdc;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.opentelemetry.context.Context;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
 
 /**
- * What the current thread carries from observations and tracing: nothing, on a server
- * thread between requests.
+ * What the current thread carries from observations, tracing and the gateway request id
+ * in the MDC: nothing, on a server thread between requests.
  */
 public final class ThreadState {
 
@@ -19,7 +21,8 @@ public final class ThreadState {
 
 	/**
 	 * Return what the current thread carries: a current observation, an observation
-	 * scope, a Micrometer span or an OpenTelemetry context.
+	 * scope, a Micrometer span, an OpenTelemetry context or a gateway request id in the
+	 * MDC.
 	 * @param registry the observation registry, or {@code null}
 	 * @param tracer the tracer, or {@code null}
 	 * @return one description per leftover, empty when the thread is clean
@@ -37,6 +40,9 @@ public final class ThreadState {
 		}
 		if (Context.current() != Context.root()) {
 			found.add("OpenTelemetry context " + Context.current());
+		}
+		if (MDC.get(GatewayRequestIdMdc.KEY) != null) {
+			found.add("MDC " + GatewayRequestIdMdc.KEY + "=" + MDC.get(GatewayRequestIdMdc.KEY));
 		}
 		return found;
 	}

@@ -26,13 +26,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The auto-configuration, compiled against Spring Boot 4, builds the same span tree on
- * Spring Boot 3.5, on Tomcat and on Reactor Netty.
+ * Spring Boot 3.5, on Tomcat and on Reactor Netty, and puts the gateway request id in
+ * the logging MDC.
  */
 class Boot35CompatibilityTests {
 
 	private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
 	private static final String UPSTREAM_SPAN_ID = "00f067aa0ba902b7";
+
+	private static final String REQUEST_ID = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
+
+	private static final String XRAY_TRACE_ID = "1-5759e988-bd862e3fe1be46a994272793";
 
 	@Nested
 	@SpringBootTest(classes = CompatTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -88,10 +93,14 @@ class Boot35CompatibilityTests {
 			.header("x-dd-proxy-httpmethod", "GET")
 			.header("x-dd-proxy-path", "/prod" + path)
 			.header("x-dd-proxy-resource-path", "/orders/{id}")
+			.header("x-dd-proxy-request-id", REQUEST_ID)
+			.header("X-Amzn-Trace-Id", "Root=" + XRAY_TRACE_ID + ";Sampled=1")
 			.header("traceparent", "00-" + TRACE_ID + "-" + UPSTREAM_SPAN_ID + "-01")
 			.build();
 		HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
+		// The gateway request id in the logging MDC while the controller runs.
+		assertThat(response.body()).endsWith(" for " + REQUEST_ID);
 		SpanData gateway = spans.await("gateway span of " + path,
 				(span) -> span.getName().equals("aws.apigateway") && ("/prod" + path)
 					.equals(span.getAttributes().get(AttributeKey.stringKey("url.path"))));
@@ -105,6 +114,9 @@ class Boot35CompatibilityTests {
 		// which overrides Micrometer's Observation.Context methods.
 		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("http.route"))).isEqualTo("/orders/{id}");
 		assertThat(gateway.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
+		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("aws.request_id"))).isEqualTo(REQUEST_ID);
+		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("inferred_proxy.xray_trace_id")))
+			.isEqualTo(XRAY_TRACE_ID);
 		// Boot's tracing handlers run before its meter handlers: the timer may be recorded
 		// just after the span was exported.
 		Awaitility.await()

@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.awaitility.Awaitility;
+import org.slf4j.MDC;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -38,9 +39,12 @@ class CompatTestApplication {
 	@RestController
 	static class OrdersController {
 
+		/**
+		 * Answers with the gateway request id the logging MDC holds meanwhile.
+		 */
 		@GetMapping("/orders/{id}")
 		String order(@PathVariable String id) {
-			return "order " + id;
+			return "order " + id + " for " + MDC.get("gatewayRequestId");
 		}
 
 	}

@@ -341,6 +341,9 @@ class GatewayEndToEndIT {
 			.containsEntry("dd_resource_key", arn)
 			.containsEntry("cloud.resource_id", arn)
 			.containsEntry("cloud.provider", "aws");
+		// nginx's $request_id, standing in for API Gateway's context.requestId.
+		assertThat(tags.get("request_id")).matches("[0-9a-f]{32}");
+		assertThat(tags).containsEntry("aws.request_id", tags.get("request_id"));
 		if (route != null) {
 			assertThat(tags).containsEntry("http.route", route);
 		}
