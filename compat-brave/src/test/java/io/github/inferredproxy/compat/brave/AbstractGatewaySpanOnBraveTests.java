@@ -50,6 +50,8 @@ abstract class AbstractGatewaySpanOnBraveTests {
 
 	static final String EXPORT = "spring.test.tracing.export=true";
 
+	static final String APPLICATION = "spring.application.name=orders-brave";
+
 	static final String GATEWAY_SPAN_NAME = "aws.apigateway";
 
 	private static final HttpClient CLIENT = HttpClient.newBuilder()
@@ -108,6 +110,15 @@ abstract class AbstractGatewaySpanOnBraveTests {
 		assertThat(gateway.error()).isNull();
 		assertThat(server.name()).isEqualTo("http get /orders/{id}");
 		assertThat(server.kind()).isEqualTo(Kind.SERVER);
+	}
+
+	@Test
+	void gatewaySpanBelongsToTheGatewaysServiceAndTheServerSpanToTheApplications() throws Exception {
+		GatewayTrace trace = sendThroughGateway("/orders/" + newId(), Map.of());
+		// What a Zipkin reporter names the local endpoint after, once Boot's span handler
+		// has applied the starter's span filter.
+		assertThat(trace.gateway().localServiceName()).isEqualTo("api.example.com");
+		assertThat(trace.server().localServiceName()).isEqualTo("orders-brave");
 	}
 
 	@Test

@@ -8,7 +8,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
  */
 @SpringBootTest(classes = BraveTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive", AbstractGatewaySpanOnBraveTests.SAMPLING,
-				AbstractGatewaySpanOnBraveTests.PROPAGATION, AbstractGatewaySpanOnBraveTests.EXPORT })
+				AbstractGatewaySpanOnBraveTests.PROPAGATION, AbstractGatewaySpanOnBraveTests.EXPORT,
+				AbstractGatewaySpanOnBraveTests.APPLICATION })
 class WebFluxOnBraveTests extends AbstractGatewaySpanOnBraveTests {
 
 	@Override
