@@ -45,14 +45,18 @@ import org.jspecify.annotations.Nullable;
 public class InferredProxyMeterObservationHandler implements MeterObservationHandler<InferredProxyContext> {
 
 	/**
-	 * Name of the timer from the gateway's receive time to the end of the response.
+	 * Name of the timer from the gateway's receive time to the end of the response, with
+	 * the default convention: the timer is named after the observation.
 	 */
-	public static final String REQUESTS_TIMER = "inferred.proxy.requests";
+	public static final String REQUESTS_TIMER = DefaultInferredProxyObservationConvention.DEFAULT_NAME;
 
 	/**
-	 * Name of the timer from the gateway's receive time to the application's.
+	 * Name of the timer from the gateway's receive time to the application's, with the
+	 * default convention: see {@link #transitTimerName(String)}.
 	 */
 	public static final String TRANSIT_TIMER = "inferred.proxy.transit";
+
+	private static final String REQUESTS_SUFFIX = ".requests";
 
 	/**
 	 * The {@code route} and {@code stage} of samples beyond the maximum number of tag
@@ -105,7 +109,9 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 	@Override
 	public void onStop(InferredProxyContext context) {
 		try {
-			Timers timers = timers(tags(context));
+			// Named by the convention when the observation was created.
+			String name = context.getName();
+			Timers timers = timers(new TimerKey((name != null) ? name : REQUESTS_TIMER, tags(context)));
 			if (timers != null) {
 				timers.requests().record(context.nanosSinceGatewayReceipt(), TimeUnit.NANOSECONDS);
 				// A time known to the second only would add up to 999 ms to the transit.
@@ -121,12 +127,28 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 		}
 	}
 
-	private @Nullable Timers timers(Tags tags) {
-		Timers timers = this.tagSets.get(tags, this::register);
+	private @Nullable Timers timers(TimerKey key) {
+		Timers timers = this.tagSets.get(key, this::register);
 		if (timers != null) {
 			return timers;
 		}
-		return this.overflowTagSets.get(overflow(tags), this::register);
+		return this.overflowTagSets.get(new TimerKey(key.name(), overflow(key.tags())), this::register);
+	}
+
+	/**
+	 * Return the name of the transit timer of an observation: {@code <prefix>.transit}
+	 * for an observation named {@code <prefix>.requests}, else
+	 * {@code <name>.transit}. So a convention that renames the observation renames both
+	 * timers: {@code inferred.proxy.requests} gives {@value #TRANSIT_TIMER},
+	 * {@code gateway} gives {@code gateway.transit}.
+	 * @param observationName the name of the gateway observation, which is also the name
+	 * of its requests timer
+	 * @return the name of its transit timer
+	 */
+	public static String transitTimerName(String observationName) {
+		String prefix = observationName.endsWith(REQUESTS_SUFFIX)
+				? observationName.substring(0, observationName.length() - REQUESTS_SUFFIX.length()) : observationName;
+		return prefix + ".transit";
 	}
 
 	private static Tags tags(InferredProxyContext context) {
@@ -144,15 +166,15 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 		return Tags.of(replaced);
 	}
 
-	private Timers register(Tags tags) {
+	private Timers register(TimerKey key) {
 		return new Timers(
-				Timer.builder(REQUESTS_TIMER)
+				Timer.builder(key.name())
 					.description("Requests from the gateway's receive time to the end of the response")
-					.tags(tags)
+					.tags(key.tags())
 					.register(this.meterRegistry),
-				Timer.builder(TRANSIT_TIMER)
+				Timer.builder(transitTimerName(key.name()))
 					.description("Time from the gateway's receive time to the application's")
-					.tags(tags)
+					.tags(key.tags())
 					.register(this.meterRegistry));
 	}
 
@@ -166,12 +188,19 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 	}
 
 	/**
+	 * The requests timer's name and the tags of both timers.
+	 */
+	private record TimerKey(String name, Tags tags) {
+
+	}
+
+	/**
 	 * The timers of at most a given number of tag sets, registered once each: looking
 	 * them up here is also cheaper than asking the registry on every request.
 	 */
 	private static final class TagSets {
 
-		private final Map<Tags, Timers> timers = new ConcurrentHashMap<>();
+		private final Map<TimerKey, Timers> timers = new ConcurrentHashMap<>();
 
 		private final AtomicInteger size = new AtomicInteger();
 
@@ -186,19 +215,19 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 			this.consequence = consequence;
 		}
 
-		@Nullable Timers get(Tags tags, Function<Tags, Timers> register) {
-			Timers timers = this.timers.get(tags);
+		@Nullable Timers get(TimerKey key, Function<TimerKey, Timers> register) {
+			Timers timers = this.timers.get(key);
 			if (timers != null) {
 				return timers;
 			}
 			// A null result adds nothing, so the maximum holds under concurrency too.
-			return this.timers.computeIfAbsent(tags, (key) -> (this.size.incrementAndGet() <= this.maximum)
-					? registerOrGiveBack(key, register) : full());
+			return this.timers.computeIfAbsent(key, (absent) -> (this.size.incrementAndGet() <= this.maximum)
+					? registerOrGiveBack(absent, register) : full(absent.name()));
 		}
 
-		private Timers registerOrGiveBack(Tags tags, Function<Tags, Timers> register) {
+		private Timers registerOrGiveBack(TimerKey key, Function<TimerKey, Timers> register) {
 			try {
-				return register.apply(tags);
+				return register.apply(key);
 			}
 			catch (RuntimeException ex) {
 				this.size.decrementAndGet();
@@ -206,11 +235,11 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 			}
 		}
 
-		private @Nullable Timers full() {
+		private @Nullable Timers full(String name) {
 			this.size.decrementAndGet();
 			if (this.warned.compareAndSet(false, true)) {
-				logger.warn("Reached the maximum number (" + this.maximum + ") of tag sets of the " + REQUESTS_TIMER
-						+ " and " + TRANSIT_TIMER + " timers: " + this.consequence
+				logger.warn("Reached the maximum number (" + this.maximum + ") of tag sets of the " + name + " and "
+						+ transitTimerName(name) + " timers: " + this.consequence
 						+ ". Are gateway headers forged, or is inferred-proxy.max-tag-sets too low?");
 			}
 			return null;

@@ -22,6 +22,8 @@ import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObserv
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.system.CapturedOutput;
@@ -59,6 +61,34 @@ class InferredProxyMeterObservationHandlerTests {
 		assertThat(timer.count()).isEqualTo(1);
 		// The observation itself lasted a few microseconds.
 		assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(1_500).isLessThan(60_000);
+	}
+
+	@Test
+	void conventionThatRenamesTheObservationRenamesBothTimers() {
+		long now = System.currentTimeMillis();
+		DefaultInferredProxyObservationConvention renamed = new DefaultInferredProxyObservationConvention() {
+
+			@Override
+			public String getName() {
+				return "edge.requests";
+			}
+
+		};
+		Observation observation = Observation
+			.createNotStarted(renamed, () -> context(restApi(now - 1_500, now)), this.registry)
+			.start();
+		InferredProxyObservations.stop(observation, 200, null, false);
+		assertThat(this.meterRegistry.get("edge.requests").timer().count()).isOne();
+		assertThat(this.meterRegistry.get("edge.transit").timer().count()).isOne();
+		assertThat(this.meterRegistry.find("inferred.proxy.requests").timer()).isNull();
+		assertThat(this.meterRegistry.find("inferred.proxy.transit").timer()).isNull();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "inferred.proxy.requests, inferred.proxy.transit", "edge.requests, edge.transit",
+			"gateway, gateway.transit", ".requests, .transit" })
+	void transitTimerIsNamedAfterTheObservation(String observationName, String transitName) {
+		assertThat(InferredProxyMeterObservationHandler.transitTimerName(observationName)).isEqualTo(transitName);
 	}
 
 	@Test
