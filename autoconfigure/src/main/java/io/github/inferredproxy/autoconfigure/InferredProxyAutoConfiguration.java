@@ -13,6 +13,7 @@ import io.github.inferredproxy.observation.InferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
 import io.github.inferredproxy.observation.InferredProxyRequestListener;
+import io.github.inferredproxy.observation.InferredProxyServerObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
 import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
 import io.github.inferredproxy.servlet.InferredProxyFilter;
@@ -215,6 +216,12 @@ public final class InferredProxyAutoConfiguration {
 	InferredProxyTracingObservationHandler inferredProxyTracingObservationHandler(Tracer tracer,
 			Propagator propagator) {
 		return new InferredProxyTracingObservationHandler(tracer, propagator);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	InferredProxyServerObservationHandler inferredProxyServerObservationHandler() {
+		return new InferredProxyServerObservationHandler();
 	}
 
 	@Bean

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.HighCardinalityKeyNames;
 import io.micrometer.common.KeyValue;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationView;
 import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.tracing.CurrentTraceContext;
 import io.micrometer.tracing.Span;
@@ -79,47 +78,11 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 			return;
 		}
 		this.receiverHandler.onError(context);
-		InferredProxyContext gateway = gatewayParent(context);
-		Throwable error = context.getError();
-		if (gateway == null || error == null) {
-			return;
-		}
-		// WebFlux turns an unhandled exception into a 500 before the gateway sees the
-		// response, so the server observation is the only place that knows it, also
-		// that the client went away while the request body was read.
-		if (InferredProxyObservations.isClientGone(error)) {
-			gateway.setCancelled(true);
-		}
-		else if (gateway.getError() == null) {
-			gateway.setError(error);
-		}
 	}
 
 	@Override
 	public void onStop(ReceiverContext<?> context) {
-		InferredProxyContext gateway = gatewayParent(context);
-		if (gateway != null) {
-			gateway.setApplicationRoute(matchedRoute(context));
-		}
 		this.receiverHandler.onStop(context);
-	}
-
-	/**
-	 * The route the application matched, from Spring's server observation: its
-	 * {@code uri} key is the route template, {@code root} for "/", or {@code NOT_FOUND},
-	 * {@code REDIRECTION}, {@code UNKNOWN} when no route matched. {@code /**} is the
-	 * static resources' catch-all that every unmatched request falls to, not a route.
-	 */
-	private static @Nullable String matchedRoute(ReceiverContext<?> server) {
-		KeyValue uri = server.getLowCardinalityKeyValue("uri");
-		String value = (uri != null) ? uri.getValue() : null;
-		if (value == null || value.equals("/**")) {
-			return null;
-		}
-		if (value.equals("root")) {
-			return "/";
-		}
-		return value.startsWith("/") ? value : null;
 	}
 
 	/**
@@ -165,11 +128,7 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 	}
 
 	static @Nullable InferredProxyContext gatewayParent(Observation.Context context) {
-		if (!(context instanceof ReceiverContext)) {
-			return null;
-		}
-		ObservationView parent = context.getParentObservation();
-		return (parent != null && parent.getContextView() instanceof InferredProxyContext gateway) ? gateway : null;
+		return InferredProxyServerObservationHandler.gatewayParent(context);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.GatewayServiceSpanFilter;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
+import io.github.inferredproxy.observation.InferredProxyServerObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
 import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
@@ -85,6 +86,7 @@ class InferredProxyAutoConfigurationTests {
 			.hasSingleBean(InferredProxyProperties.class)
 			.hasSingleBean(InferredProxyObservations.class)
 			.hasSingleBean(InferredProxyTracingObservationHandler.class)
+			.hasSingleBean(InferredProxyServerObservationHandler.class)
 			.hasSingleBean(GatewayServiceSpanFilter.class));
 	}
 

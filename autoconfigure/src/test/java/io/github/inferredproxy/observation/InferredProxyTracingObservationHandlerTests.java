@@ -87,12 +87,14 @@ class InferredProxyTracingObservationHandlerTests {
 	private final TestObservationRegistry registry = TestObservationRegistry.create();
 
 	InferredProxyTracingObservationHandlerTests() {
-		// Boot's grouping: the tracing handlers in one first-matching group, ours first.
+		// Boot's grouping: the tracing handlers in one first-matching group, ours first;
+		// a plain handler, such as the hand-over from the server observation, on its own.
 		this.registry.observationConfig()
 			.observationHandler(new FirstMatchingCompositeObservationHandler(this.handler,
 					new PropagatingReceiverTracingObservationHandler<>(this.tracer, this.propagator),
 					new PropagatingSenderTracingObservationHandler<>(this.tracer, this.propagator),
-					new DefaultTracingObservationHandler(this.tracer)));
+					new DefaultTracingObservationHandler(this.tracer)))
+			.observationHandler(new InferredProxyServerObservationHandler());
 	}
 
 	@AfterEach

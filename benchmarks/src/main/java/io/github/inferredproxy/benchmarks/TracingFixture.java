@@ -10,6 +10,7 @@ import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
 import io.github.inferredproxy.observation.InferredProxyRequestListener;
+import io.github.inferredproxy.observation.InferredProxyServerObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -88,7 +89,8 @@ final class TracingFixture {
 					new InferredProxyTracingObservationHandler(this.tracer, propagator),
 					new PropagatingReceiverTracingObservationHandler<>(this.tracer, propagator),
 					new PropagatingSenderTracingObservationHandler<>(this.tracer, propagator),
-					new DefaultTracingObservationHandler(this.tracer)));
+					new DefaultTracingObservationHandler(this.tracer)))
+			.observationHandler(new InferredProxyServerObservationHandler());
 		List<InferredProxyRequestListener> listeners = List.of();
 		if (TRACING_AND_METRICS.equals(handlers)) {
 			SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
