@@ -20,10 +20,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Starts and stops gateway observations; the part of the instrumentation that the servlet
- * filter and the WebFlux decorator share. It never throws: a problem leaves the request
- * without a gateway span and is counted as a rejection, logged at WARN the first time for
- * each reason and at DEBUG afterwards.
+ * Starts gateway observations, which the returned {@link GatewayObservation} ends; the
+ * part of the instrumentation that the servlet filter and the WebFlux decorator share.
+ * It never throws: a problem leaves the request without a gateway span and is counted as
+ * a rejection, logged at WARN the first time for each reason and at DEBUG afterwards.
  *
  * @author Inferred Proxy contributors
  */
@@ -87,7 +87,7 @@ public final class InferredProxyObservations {
 	 * @return the started observation, or {@code null} when the request gets no gateway
 	 * span
 	 */
-	public @Nullable Observation start(HeaderLookup headers) {
+	public @Nullable GatewayObservation start(HeaderLookup headers) {
 		return start(headers, UNKNOWN_REMOTE_ADDRESS);
 	}
 
@@ -100,7 +100,7 @@ public final class InferredProxyObservations {
 	 * @return the started observation, or {@code null} when the request gets no gateway
 	 * span
 	 */
-	public @Nullable Observation start(HeaderLookup headers, Supplier<@Nullable String> remoteAddress) {
+	public @Nullable GatewayObservation start(HeaderLookup headers, Supplier<@Nullable String> remoteAddress) {
 		try {
 			long receivedNanoTime = System.nanoTime();
 			GatewayHeaderParser.Result result = this.parser.parse(headers, remoteAddress, System.currentTimeMillis());
@@ -128,41 +128,11 @@ public final class InferredProxyObservations {
 					logger.debug("A request listener failed", ex);
 				}
 			}
-			return observation;
+			return new GatewayObservation(observation);
 		}
 		catch (RuntimeException ex) {
 			reject(RejectionReason.INTERNAL_ERROR, ex);
 			return null;
-		}
-	}
-
-	/**
-	 * Stop a gateway observation once its response is complete. Only the first call for
-	 * an observation has an effect.
-	 * @param observation the observation {@link #start} returned
-	 * @param statusCode the final response status, or {@code null} when unknown
-	 * @param error an exception the application threw, or {@code null}
-	 * @param cancelled whether the client went away before the response was complete
-	 */
-	public static void stop(Observation observation, @Nullable Integer statusCode, @Nullable Throwable error,
-			boolean cancelled) {
-		try {
-			InferredProxyContext context = (InferredProxyContext) observation.getContext();
-			if (!context.markStopped()) {
-				return;
-			}
-			context.setStatusCode(statusCode);
-			if (cancelled) {
-				// Else keep what the server observation may have handed over.
-				context.setCancelled(true);
-			}
-			if (error != null) {
-				observation.error(error);
-			}
-			observation.stop();
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Failed to stop the gateway observation", ex);
 		}
 	}
 

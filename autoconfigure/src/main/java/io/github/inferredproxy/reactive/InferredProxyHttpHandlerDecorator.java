@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.observation.GatewayObservation;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
@@ -47,12 +48,13 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 		if (request.getHeaders().getFirst(GatewayHeaderParser.SYSTEM_HEADER) == null) {
 			return this.delegate.handle(request, response);
 		}
-		Observation observation = this.observations.start(request.getHeaders()::getFirst, () -> remoteAddress(request));
+		GatewayObservation observation = this.observations.start(request.getHeaders()::getFirst,
+				() -> remoteAddress(request));
 		if (observation == null) {
 			return this.delegate.handle(request, response);
 		}
 		Mono<Void> handled = Mono.defer(() -> this.delegate.handle(request, response))
-			.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, observation));
+			.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, observation.getObservation()));
 		// The server observation takes its parent from the current observation while it
 		// is subscribed to, so the gateway scope is open around the subscription itself.
 		Mono<Void> inScope = Mono.from((subscriber) -> {
@@ -82,25 +84,25 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 	 * half-way): the client got the committed status, as the server span says. A client
 	 * that went away is a cancelled request, not an error.
 	 */
-	private static void stopAfterError(Observation observation, ServerHttpResponse response, Throwable ex) {
+	private static void stopAfterError(GatewayObservation observation, ServerHttpResponse response, Throwable ex) {
 		if (InferredProxyObservations.isClientGone(ex)) {
-			InferredProxyObservations.stop(observation, sentStatus(response), null, true);
+			observation.cancel(sentStatus(response));
 			return;
 		}
 		Integer sent = sentStatus(response);
-		InferredProxyObservations.stop(observation, (sent != null) ? sent : 500, ex, false);
+		observation.stop((sent != null) ? sent : 500, ex);
 	}
 
-	private static void stop(Observation observation, ServerHttpResponse response, SignalType signal) {
+	private static void stop(GatewayObservation observation, ServerHttpResponse response, SignalType signal) {
 		if (signal == SignalType.CANCEL) {
 			// The client went away. Reactor Netty reports 200 before anything is written:
 			// only a status that was sent counts, as for Spring's server observation.
-			InferredProxyObservations.stop(observation, sentStatus(response), null, true);
+			observation.cancel(sentStatus(response));
 			return;
 		}
 		HttpStatusCode status = response.getStatusCode();
 		// A response completed without an explicit status is a 200.
-		InferredProxyObservations.stop(observation, (status != null) ? status.value() : 200, null, false);
+		observation.stop((status != null) ? status.value() : 200, null);
 	}
 
 	private static @Nullable Integer sentStatus(ServerHttpResponse response) {

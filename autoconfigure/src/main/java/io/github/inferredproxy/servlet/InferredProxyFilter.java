@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Objects;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.observation.GatewayObservation;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.micrometer.observation.Observation;
 import jakarta.servlet.AsyncEvent;
@@ -84,7 +85,7 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 	@SuppressWarnings("try")
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain filterChain)
 			throws ServletException, IOException {
-		Observation observation = (Observation) request.getAttribute(OBSERVATION_ATTRIBUTE);
+		GatewayObservation observation = (GatewayObservation) request.getAttribute(OBSERVATION_ATTRIBUTE);
 		if (observation == null && !isAsyncDispatch(request)) {
 			observation = this.observations.start(request::getHeader, request::getRemoteAddr);
 			if (observation != null) {
@@ -118,7 +119,7 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 		}
 	}
 
-	private static void stop(Observation observation, HttpServletResponse response, @Nullable Throwable error) {
+	private static void stop(GatewayObservation observation, HttpServletResponse response, @Nullable Throwable error) {
 		if (error != null && InferredProxyObservations.isClientGone(error)) {
 			stopCancelled(observation, response);
 			return;
@@ -126,15 +127,15 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 		// An exception leaving the filter chain becomes a 500 once the container sees
 		// it, whatever the response says now.
 		int status = (error != null && response.getStatus() < 500) ? 500 : response.getStatus();
-		InferredProxyObservations.stop(observation, status, error, false);
+		observation.stop(status, error);
 	}
 
 	/**
 	 * The client went away: not a server error, and the status is the one it was sent,
 	 * if the response got that far.
 	 */
-	private static void stopCancelled(Observation observation, HttpServletResponse response) {
-		InferredProxyObservations.stop(observation, response.isCommitted() ? response.getStatus() : null, null, true);
+	private static void stopCancelled(GatewayObservation observation, HttpServletResponse response) {
+		observation.cancel(response.isCommitted() ? response.getStatus() : null);
 	}
 
 	private record AttributeName(@Nullable String filterName, String attributeName) {
@@ -152,13 +153,13 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 	 */
 	private static final class CompletionListener implements AsyncListener {
 
-		private final Observation observation;
+		private final GatewayObservation observation;
 
 		private final HttpServletResponse response;
 
 		private volatile @Nullable Throwable error;
 
-		CompletionListener(Observation observation, HttpServletResponse response) {
+		CompletionListener(GatewayObservation observation, HttpServletResponse response) {
 			this.observation = observation;
 			this.response = response;
 		}
@@ -185,7 +186,7 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 				stopCancelled(this.observation, this.response);
 			}
 			else {
-				InferredProxyObservations.stop(this.observation, this.response.getStatus(), error, false);
+				this.observation.stop(this.response.getStatus(), error);
 			}
 		}
 

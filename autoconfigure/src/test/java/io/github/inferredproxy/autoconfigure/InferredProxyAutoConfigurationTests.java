@@ -10,6 +10,7 @@ import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.observation.AttributeVocabulary;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
+import io.github.inferredproxy.observation.GatewayObservation;
 import io.github.inferredproxy.observation.GatewayServiceSpanFilter;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyServerObservationHandler;
@@ -313,10 +314,10 @@ class InferredProxyAutoConfigurationTests {
 	@Test
 	void vocabularyPropertyConfiguresTheConvention() {
 		this.contextRunner.withPropertyValues("inferred-proxy.attribute-vocabulary=opentelemetry").run((context) -> {
-			Observation observation = startGatewayObservation(context);
+			GatewayObservation observation = startGatewayObservation(context);
 			assertThat(observation).isNotNull();
-			InferredProxyObservations.stop(observation, 200, null, false);
-			assertThat(observation.getContext().getHighCardinalityKeyValues()).extracting(KeyValue::getKey)
+			observation.stop(200, null);
+			assertThat(observation.getObservation().getContext().getHighCardinalityKeyValues()).extracting(KeyValue::getKey)
 				.contains("server.address")
 				.doesNotContain("component", "service.name");
 		});
@@ -331,10 +332,10 @@ class InferredProxyAutoConfigurationTests {
 	void servicePropertiesConfigureTheGatewaySpansService(String properties, String service) {
 		this.contextRunner.withPropertyValues(properties.isEmpty() ? new String[0] : properties.split(","))
 			.run((context) -> {
-				Observation observation = startGatewayObservation(context);
+				GatewayObservation observation = startGatewayObservation(context);
 				assertThat(observation).isNotNull();
-				InferredProxyObservations.stop(observation, 200, null, false);
-				KeyValue key = observation.getContext().getHighCardinalityKeyValue("inferred_proxy.service");
+				observation.stop(200, null);
+				KeyValue key = observation.getObservation().getContext().getHighCardinalityKeyValue("inferred_proxy.service");
 				assertThat((key != null) ? key.getValue() : null).isEqualTo(service);
 			});
 	}
@@ -367,9 +368,9 @@ class InferredProxyAutoConfigurationTests {
 
 		}).run((context) -> {
 			assertThat(context).hasSingleBean(InferredProxyObservationConvention.class).hasBean("myConvention");
-			Observation observation = startGatewayObservation(context);
+			GatewayObservation observation = startGatewayObservation(context);
 			assertThat(observation).isNotNull();
-			assertThat(observation.getContext().getName()).isEqualTo("my.gateway");
+			assertThat(observation.getObservation().getContext().getName()).isEqualTo("my.gateway");
 		});
 	}
 
@@ -455,7 +456,7 @@ class InferredProxyAutoConfigurationTests {
 					for (int i = 0; i < 5; i++) {
 						Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
 						headers.put("x-dd-proxy-resource-path", "/forged/" + i);
-						InferredProxyObservations.stop(observations.start(headers::get), 200, null, false);
+						observations.start(headers::get).stop(200, null);
 					}
 					assertThat(context.getBean(SimpleMeterRegistry.class).find("inferred.proxy.requests").timers())
 						.extracting((timer) -> timer.getId().getTag("route"))
@@ -510,10 +511,10 @@ class InferredProxyAutoConfigurationTests {
 		void gatewayRequestIsTracedAndTimed() {
 			this.runner.run((context) -> {
 				long gatewayTime = System.currentTimeMillis() - 300;
-				Observation observation = context.getBean(InferredProxyObservations.class)
+				GatewayObservation observation = context.getBean(InferredProxyObservations.class)
 					.start(lookup(GatewayHeaders.restApi(gatewayTime)));
 				assertThat(observation).isNotNull();
-				InferredProxyObservations.stop(observation, 200, null, false);
+				observation.stop(200, null);
 				SimpleSpan span = context.getBean(SimpleTracer.class).onlySpan();
 				assertThat(span.getName()).isEqualTo("aws.apigateway");
 				assertThat(span.getStartTimestamp().toEpochMilli()).isEqualTo(gatewayTime);
@@ -530,7 +531,7 @@ class InferredProxyAutoConfigurationTests {
 		@Test
 		void switchedOffByBootsObservationProperty() {
 			this.runner.withPropertyValues("management.observations.enable.inferred.proxy=false").run((context) -> {
-				Observation observation = context.getBean(InferredProxyObservations.class)
+				GatewayObservation observation = context.getBean(InferredProxyObservations.class)
 					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
 				assertThat(observation).isNull();
 				assertThat(context.getBean(SimpleTracer.class).getSpans()).isEmpty();
@@ -557,9 +558,9 @@ class InferredProxyAutoConfigurationTests {
 		@Test
 		void recordUserPropertyConfiguresTheParser() {
 			this.runner.withPropertyValues("inferred-proxy.record-user=true").run((context) -> {
-				Observation observation = context.getBean(InferredProxyObservations.class)
+				GatewayObservation observation = context.getBean(InferredProxyObservations.class)
 					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
-				InferredProxyObservations.stop(observation, 200, null, false);
+				observation.stop(200, null);
 				assertThat(context.getBean(SimpleTracer.class).onlySpan().getTags()).containsEntry("aws_user",
 						"arn:aws:iam::123456789012:user/alice");
 			});
@@ -777,15 +778,15 @@ class InferredProxyAutoConfigurationTests {
 					.doesNotContain("s3cr"));
 		}
 
-		private static Observation start(AssertableWebApplicationContext context, Map<String, String> headers,
+		private static GatewayObservation start(AssertableWebApplicationContext context, Map<String, String> headers,
 				String remoteAddress) {
 			context.getBean(ObservationRegistry.class)
 				.observationConfig()
 				.observationHandler((observationContext) -> true);
-			Observation observation = context.getBean(InferredProxyObservations.class)
+			GatewayObservation observation = context.getBean(InferredProxyObservations.class)
 				.start(lookup(headers), () -> remoteAddress);
 			if (observation != null) {
-				InferredProxyObservations.stop(observation, 200, null, false);
+				observation.stop(200, null);
 			}
 			return observation;
 		}
@@ -822,7 +823,7 @@ class InferredProxyAutoConfigurationTests {
 	 * on a registry that has a handler (a registry without one creates no-op
 	 * observations).
 	 */
-	private static Observation startGatewayObservation(AssertableWebApplicationContext context) {
+	private static GatewayObservation startGatewayObservation(AssertableWebApplicationContext context) {
 		context.getBean(ObservationRegistry.class).observationConfig().observationHandler((observationContext) -> true);
 		return context.getBean(InferredProxyObservations.class)
 			.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));

@@ -8,6 +8,7 @@ import io.github.inferredproxy.actuate.InferredProxyEndpoint;
 import io.github.inferredproxy.actuate.InferredProxyEndpoint.InferredProxyDescriptor;
 import io.github.inferredproxy.actuate.InferredProxyRequestStatistics;
 import io.github.inferredproxy.gateway.HeaderLookup;
+import io.github.inferredproxy.observation.GatewayObservation;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
 import io.micrometer.observation.Observation;
@@ -61,9 +62,9 @@ class InferredProxyEndpointAutoConfigurationTests {
 		this.withTracing.run((context) -> {
 			InferredProxyObservations observations = context.getBean(InferredProxyObservations.class);
 			context.getBean(ObservationRegistry.class).observationConfig().observationHandler((ctx) -> true);
-			Observation accepted = observations.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
+			GatewayObservation accepted = observations.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
 			assertThat(accepted).isNotNull();
-			InferredProxyObservations.stop(accepted, 200, null, false);
+			accepted.stop(200, null);
 			Map<String, String> old = GatewayHeaders.restApi(System.currentTimeMillis() - 3_600_000);
 			assertThat(observations.start(lookup(old))).isNull();
 			Map<String, String> noTime = GatewayHeaders.restApi(System.currentTimeMillis());

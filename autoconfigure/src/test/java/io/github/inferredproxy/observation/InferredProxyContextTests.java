@@ -75,10 +75,10 @@ class InferredProxyContextTests {
 			.observationFilter((context) -> context.addLowCardinalityKeyValue(KeyValue.of("region", "eu"))
 				.removeHighCardinalityKeyValue("stage"));
 		InferredProxyContext context = gatewayContext();
-		Observation observation = InferredProxyObservationDocumentation.GATEWAY_REQUEST
+		GatewayObservation observation = new GatewayObservation(InferredProxyObservationDocumentation.GATEWAY_REQUEST
 			.observation(null, new DefaultInferredProxyObservationConvention(), () -> context, registry)
-			.start();
-		InferredProxyObservations.stop(observation, 200, null, false);
+			.start());
+		observation.stop(200, null);
 		assertThat(registry).hasSingleObservationThat()
 			.hasLowCardinalityKeyValue("region", "eu")
 			.hasLowCardinalityKeyValue("status", "200")

@@ -55,8 +55,8 @@ class InferredProxyMeterObservationHandlerTests {
 	@Test
 	void requestTimerIsMeasuredFromTheGatewayTime() {
 		long now = System.currentTimeMillis();
-		Observation observation = start(restApi(now - 1_500, now));
-		InferredProxyObservations.stop(observation, 200, null, false);
+		GatewayObservation observation = start(restApi(now - 1_500, now));
+		observation.stop(200, null);
 		Timer timer = this.meterRegistry.get("inferred.proxy.requests").timer();
 		assertThat(timer.count()).isEqualTo(1);
 		// The observation itself lasted a few microseconds.
@@ -74,10 +74,10 @@ class InferredProxyMeterObservationHandlerTests {
 			}
 
 		};
-		Observation observation = Observation
+		GatewayObservation observation = new GatewayObservation(Observation
 			.createNotStarted(renamed, () -> context(restApi(now - 1_500, now)), this.registry)
-			.start();
-		InferredProxyObservations.stop(observation, 200, null, false);
+			.start());
+		observation.stop(200, null);
 		assertThat(this.meterRegistry.get("edge.requests").timer().count()).isOne();
 		assertThat(this.meterRegistry.get("edge.transit").timer().count()).isOne();
 		assertThat(this.meterRegistry.find("inferred.proxy.requests").timer()).isNull();
@@ -94,8 +94,8 @@ class InferredProxyMeterObservationHandlerTests {
 	@Test
 	void transitTimerIsTheTimeFromTheGatewayToTheApplication() {
 		long now = System.currentTimeMillis();
-		Observation observation = start(restApi(now - 1_500, now));
-		InferredProxyObservations.stop(observation, 200, null, false);
+		GatewayObservation observation = start(restApi(now - 1_500, now));
+		observation.stop(200, null);
 		Timer transit = this.meterRegistry.get("inferred.proxy.transit").timer();
 		assertThat(transit.count()).isEqualTo(1);
 		assertThat(transit.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1_500);
@@ -106,7 +106,7 @@ class InferredProxyMeterObservationHandlerTests {
 		long now = System.currentTimeMillis();
 		GatewayRequest seconds = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 900, now, 0, null, null, null,
 				null, null, null, null, null, null, null, null, null, true);
-		InferredProxyObservations.stop(start(seconds), 200, null, false);
+		start(seconds).stop(200, null);
 		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().count()).isOne();
 		assertThat(this.meterRegistry.get("inferred.proxy.transit").timer().count()).isZero();
 	}
@@ -116,7 +116,7 @@ class InferredProxyMeterObservationHandlerTests {
 		long now = System.currentTimeMillis();
 		GatewayRequest skewed = new GatewayRequest(GatewaySystem.AWS_APIGATEWAY, now, now, 2_000, null, null, null,
 				null, null, null, null, null, null);
-		InferredProxyObservations.stop(start(skewed), 200, null, false);
+		start(skewed).stop(200, null);
 		assertThat(this.meterRegistry.get("inferred.proxy.transit").timer().totalTime(TimeUnit.NANOSECONDS)).isZero();
 		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().totalTime(TimeUnit.MILLISECONDS))
 			.isLessThan(2_000);
@@ -125,7 +125,7 @@ class InferredProxyMeterObservationHandlerTests {
 	@Test
 	void timersAreTaggedWithTheLowCardinalityKeys() {
 		long now = System.currentTimeMillis();
-		InferredProxyObservations.stop(start(restApi(now - 10, now)), 503, null, false);
+		start(restApi(now - 10, now)).stop(503, null);
 		for (String name : List.of("inferred.proxy.requests", "inferred.proxy.transit")) {
 			Timer timer = this.meterRegistry.get(name)
 				.tag("system", "aws-apigateway")
@@ -143,12 +143,12 @@ class InferredProxyMeterObservationHandlerTests {
 	@Test
 	void everySampleHasTheSameTagKeys() {
 		long now = System.currentTimeMillis();
-		InferredProxyObservations.stop(start(restApi(now - 10, now)), 200, null, false);
-		InferredProxyObservations.stop(start(minimal(GatewaySystem.AZURE_APIM, now)), null, null, true);
-		InferredProxyObservations.stop(start(restApi(now - 10, now)), 500, new IllegalStateException("boom"), false);
+		start(restApi(now - 10, now)).stop(200, null);
+		start(minimal(GatewaySystem.AZURE_APIM, now)).cancel(null);
+		start(restApi(now - 10, now)).stop(500, new IllegalStateException("boom"));
 		GatewayRequest weird = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 5, now, 0, "d", "PROPFIND",
 				"/raw/42", null, null, null, null, null, null);
-		InferredProxyObservations.stop(start(weird), 404, null, false);
+		start(weird).stop(404, null);
 		for (String name : List.of("inferred.proxy.requests", "inferred.proxy.transit")) {
 			Collection<Meter> meters = this.meterRegistry.find(name).meters();
 			assertThat(meters).as(name).hasSize(4);
@@ -166,7 +166,7 @@ class InferredProxyMeterObservationHandlerTests {
 		long now = System.currentTimeMillis();
 		GatewayRequest noTemplate = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 5, now, 0, "d", "GET",
 				"/users/42", "$default", null, null, null, null, null);
-		InferredProxyObservations.stop(start(noTemplate), 200, null, false);
+		start(noTemplate).stop(200, null);
 		Timer timer = this.meterRegistry.get("inferred.proxy.requests").timer();
 		assertThat(timer.getId().getTag("route")).isEqualTo("UNKNOWN");
 		assertThat(timer.getId().getTags()).extracting(Tag::getValue).doesNotContain("/users/42");
@@ -175,7 +175,7 @@ class InferredProxyMeterObservationHandlerTests {
 	@Test
 	void replacesBootsDefaultMeterHandlingForTheGatewayObservation() {
 		long now = System.currentTimeMillis();
-		InferredProxyObservations.stop(start(restApi(now - 10, now)), 200, null, false);
+		start(restApi(now - 10, now)).stop(200, null);
 		assertThat(this.meterRegistry.find("inferred.proxy.requests.active").meters()).isEmpty();
 		assertThat(this.meterRegistry.find("inferred.proxy.requests").meters()).hasSize(1);
 		assertThat(tagKeys(this.meterRegistry.get("inferred.proxy.requests").meter())).doesNotContain("error",
@@ -185,9 +185,9 @@ class InferredProxyMeterObservationHandlerTests {
 	@Test
 	void aSecondStopRecordsNothing() {
 		long now = System.currentTimeMillis();
-		Observation observation = start(restApi(now - 10, now));
-		InferredProxyObservations.stop(observation, 200, null, false);
-		InferredProxyObservations.stop(observation, 500, null, false);
+		GatewayObservation observation = start(restApi(now - 10, now));
+		observation.stop(200, null);
+		observation.stop(500, null);
 		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().count()).isEqualTo(1);
 		assertThat(this.meterRegistry.find("inferred.proxy.requests").tag("status", "500").meters()).isEmpty();
 	}
@@ -325,10 +325,10 @@ class InferredProxyMeterObservationHandlerTests {
 		assertThat(this.meterRegistry.find("inferred.proxy.requests").meters()).isEmpty();
 	}
 
-	private Observation start(GatewayRequest request) {
-		return Observation.createNotStarted(new DefaultInferredProxyObservationConvention(), () -> context(request),
-				this.registry)
-			.start();
+	private GatewayObservation start(GatewayRequest request) {
+		return new GatewayObservation(Observation
+			.createNotStarted(new DefaultInferredProxyObservationConvention(), () -> context(request), this.registry)
+			.start());
 	}
 
 	private static InferredProxyContext context(GatewayRequest request) {

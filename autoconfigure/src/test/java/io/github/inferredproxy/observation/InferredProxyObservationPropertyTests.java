@@ -154,7 +154,7 @@ class InferredProxyObservationPropertyTests {
 		long before = System.currentTimeMillis();
 		Headers headers = optional.with(GatewayHeaderParser.SYSTEM_HEADER, system.text())
 			.with("x-dd-proxy-request-time-ms", Long.toString(before + offsetMillis));
-		Observation observation = observations.start(headers.lookup());
+		GatewayObservation observation = observations.start(headers.lookup());
 		long after = System.currentTimeMillis();
 		boolean safelyInside = offsetMillis <= window.toleranceMillis()
 				&& offsetMillis >= -window.maxAgeMillis() + SLACK_MILLIS;
@@ -166,8 +166,7 @@ class InferredProxyObservationPropertyTests {
 			check(this.exporter.getFinishedSpanItems().isEmpty(), () -> "no span for a rejected request");
 			return;
 		}
-		InferredProxyObservations.stop(observation, status, withError ? new IllegalStateException("boom") : null,
-				cancelled);
+		observation.stop(status, withError ? new IllegalStateException("boom") : null);
 		check(this.rejections.isEmpty(), () -> "no failure, got " + this.rejections);
 		List<SpanData> spans = this.exporter.getFinishedSpanItems();
 		check(spans.size() == 1, () -> "exactly one span, got " + spans.size());

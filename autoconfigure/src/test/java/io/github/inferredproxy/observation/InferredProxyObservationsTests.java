@@ -45,13 +45,13 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void startsAGatewayObservationForGatewayHeaders() {
-		Observation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 100)));
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 100)));
 		assertThat(observation).isNotNull();
-		assertThat(observation.getContext()).isInstanceOf(InferredProxyContext.class);
-		assertThat(observation.getContext().getName()).isEqualTo("inferred.proxy.requests");
+		assertThat(observation.getObservation().getContext()).isInstanceOf(InferredProxyContext.class);
+		assertThat(observation.getObservation().getContext().getName()).isEqualTo("inferred.proxy.requests");
 		// Named from the start, so that samplers and span processors see the span name.
-		assertThat(observation.getContext().getContextualName()).isEqualTo("aws.apigateway");
-		InferredProxyObservations.stop(observation, 200, null, false);
+		assertThat(observation.getObservation().getContext().getContextualName()).isEqualTo("aws.apigateway");
+		observation.stop(200, null);
 		assertThat(this.registry).hasSingleObservationThat()
 			.hasNameEqualTo("inferred.proxy.requests")
 			.hasContextualNameEqualTo("aws.apigateway")
@@ -128,9 +128,9 @@ class InferredProxyObservationsTests {
 		String log = output.getOut() + output.getErr();
 		assertThat(countOccurrences(log, WARN_MARKER)).isEqualTo(1);
 		assertThat(log).contains("reason=untrusted").doesNotContain("the-real-secret", "a-guessed-secret");
-		Observation observation = trusting.start(lookup(headers), () -> "10.0.0.1");
+		GatewayObservation observation = trusting.start(lookup(headers), () -> "10.0.0.1");
 		assertThat(observation).isNotNull();
-		InferredProxyObservations.stop(observation, 200, null, false);
+		observation.stop(200, null);
 		assertThat(this.rejections).hasSize(3);
 	}
 
@@ -213,9 +213,9 @@ class InferredProxyObservationsTests {
 		};
 		InferredProxyObservations observations = new InferredProxyObservations(this.registry, parser(), null,
 				new DefaultInferredProxyObservationConvention(), List.of(first, RequestListeners.failing(), last));
-		Observation observation = observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		GatewayObservation observation = observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
 		assertThat(observation).isNotNull();
-		InferredProxyObservations.stop(observation, 200, null, false);
+		observation.stop(200, null);
 		assertThat(told).containsExactly("first prod", "last prod");
 		assertThat(this.registry).hasSingleObservationThat().hasBeenStopped();
 	}
@@ -254,8 +254,8 @@ class InferredProxyObservationsTests {
 		};
 		InferredProxyObservations withCustom = new InferredProxyObservations(this.registry, parser(), custom, new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
-		Observation observation = withCustom.start(lookup(GatewayHeaders.restApi(now() - 10)));
-		InferredProxyObservations.stop(observation, 200, null, false);
+		GatewayObservation observation = withCustom.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		observation.stop(200, null);
 		assertThat(this.registry).hasSingleObservationThat()
 			.hasNameEqualTo("gateway.requests")
 			.hasHighCardinalityKeyValue("custom", "yes");
@@ -314,14 +314,38 @@ class InferredProxyObservationsTests {
 	}
 
 	@Test
-	void stopCopiesStatusErrorAndCancellationToTheContext() {
-		Observation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+	void stopCopiesStatusAndErrorToTheContext() {
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
 		IllegalStateException failure = new IllegalStateException("boom");
-		InferredProxyObservations.stop(observation, 500, failure, true);
-		InferredProxyContext context = (InferredProxyContext) observation.getContext();
+		observation.stop(500, failure);
+		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
 		assertThat(context.getStatusCode()).isEqualTo(500);
-		assertThat(context.isCancelled()).isTrue();
+		assertThat(context.isCancelled()).isFalse();
 		assertThat(context.getError()).isSameAs(failure);
+		assertThat(context.isResponseComplete()).isTrue();
+	}
+
+	@Test
+	void cancelCopiesTheSentStatusAndTheCancellationToTheContext() {
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		observation.cancel(null);
+		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
+		assertThat(context.getStatusCode()).isNull();
+		assertThat(context.isCancelled()).isTrue();
+		assertThat(context.getError()).isNull();
+		assertThat(context.isResponseComplete()).isTrue();
+	}
+
+	@Test
+	void onlyTheFirstOfStopAndCancelCounts() {
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		observation.cancel(200);
+		observation.stop(500, new IllegalStateException("late"));
+		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
+		assertThat(context.getStatusCode()).isEqualTo(200);
+		assertThat(context.isCancelled()).isTrue();
+		assertThat(context.getError()).isNull();
+		assertThat(this.registry).hasSingleObservationThat().hasBeenStopped();
 	}
 
 	@Test
@@ -346,13 +370,13 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		Observation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
-		InferredProxyObservations.stop(observation, 200, null, false);
-		InferredProxyObservations.stop(observation, 500, new IllegalStateException("late"), true);
-		InferredProxyObservations.stop(observation, null, null, false);
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		observation.stop(200, null);
+		observation.cancel(500);
+		observation.stop(null, null);
 		assertThat(stops).hasValue(1);
 		assertThat(errors).hasValue(0);
-		InferredProxyContext context = (InferredProxyContext) observation.getContext();
+		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
 		assertThat(context.getStatusCode()).isEqualTo(200);
 		assertThat(context.isCancelled()).isFalse();
 		assertThat(context.getError()).isNull();
@@ -374,10 +398,10 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		Observation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < 8; i++) {
-			Thread thread = new Thread(() -> InferredProxyObservations.stop(observation, 200, null, false));
+			Thread thread = new Thread(() -> observation.stop(200, null));
 			thread.start();
 			threads.add(thread);
 		}
@@ -385,15 +409,6 @@ class InferredProxyObservationsTests {
 			thread.join();
 		}
 		assertThat(stops).hasValue(1);
-	}
-
-	@Test
-	void stoppingAnUnrelatedObservationNeverThrows() {
-		Observation other = Observation.start("other", this.registry);
-		assertThatNoException().isThrownBy(() -> InferredProxyObservations.stop(other, 200, null, false));
-		assertThatNoException()
-			.isThrownBy(() -> InferredProxyObservations.stop(Observation.NOOP, 200, null, false));
-		other.stop();
 	}
 
 	private static GatewayHeaderParser parser() {

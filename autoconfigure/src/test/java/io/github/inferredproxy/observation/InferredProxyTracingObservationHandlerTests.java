@@ -107,8 +107,8 @@ class InferredProxyTracingObservationHandlerTests {
 	@Test
 	void gatewaySpanStartsAtTheGatewayTimeAndIsATraceRootWithoutUpstreamContext() {
 		long gatewayTime = System.currentTimeMillis() - 250;
-		Observation gateway = startGateway(GatewayHeaders.restApi(gatewayTime));
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(gatewayTime));
+		gateway.stop(200, null);
 		SpanData span = onlySpanNamed("aws.apigateway");
 		assertThat(span.getKind()).isEqualTo(SpanKind.SERVER);
 		assertThat(span.getStartEpochNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(gatewayTime));
@@ -119,8 +119,8 @@ class InferredProxyTracingObservationHandlerTests {
 
 	@Test
 	void gatewaySpanCarriesTheHighCardinalityAttributesOnly() {
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		gateway.stop(200, null);
 		SpanData span = onlySpanNamed("aws.apigateway");
 		assertThat(attribute(span, "component")).isEqualTo("aws-apigateway");
 		assertThat(attribute(span, "resource.name")).isEqualTo("GET /orders/{id}");
@@ -140,8 +140,8 @@ class InferredProxyTracingObservationHandlerTests {
 	void gatewaySpanContinuesTheTraceOfTheTraceparentHeader() {
 		Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
 		headers.put("traceparent", "00-" + UPSTREAM_TRACE_ID + "-" + UPSTREAM_SPAN_ID + "-01");
-		Observation gateway = startGateway(headers);
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		GatewayObservation gateway = startGateway(headers);
+		gateway.stop(200, null);
 		SpanData span = onlySpanNamed("aws.apigateway");
 		assertThat(span.getTraceId()).isEqualTo(UPSTREAM_TRACE_ID);
 		assertThat(span.getParentSpanId()).isEqualTo(UPSTREAM_SPAN_ID);
@@ -150,9 +150,9 @@ class InferredProxyTracingObservationHandlerTests {
 
 	@Test
 	void serverSpanIsChildOfGatewaySpanWithoutTraceparent() {
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
 		runServerObservationInScope(gateway, new HashMap<>(), null);
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 		SpanData gatewaySpan = onlySpanNamed("aws.apigateway");
 		SpanData serverSpan = onlySpanNamed("http get");
 		assertThat(serverSpan.getTraceId()).isEqualTo(gatewaySpan.getTraceId());
@@ -166,9 +166,9 @@ class InferredProxyTracingObservationHandlerTests {
 	void serverSpanIsChildOfGatewaySpanEvenWhenItsCarrierHasATraceparent() {
 		Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
 		headers.put("traceparent", "00-" + UPSTREAM_TRACE_ID + "-" + UPSTREAM_SPAN_ID + "-01");
-		Observation gateway = startGateway(headers);
+		GatewayObservation gateway = startGateway(headers);
 		runServerObservationInScope(gateway, headers, null);
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 		SpanData gatewaySpan = onlySpanNamed("aws.apigateway");
 		SpanData serverSpan = onlySpanNamed("http get");
 		assertThat(gatewaySpan.getParentSpanId()).isEqualTo(UPSTREAM_SPAN_ID);
@@ -179,11 +179,11 @@ class InferredProxyTracingObservationHandlerTests {
 	@Test
 	void serverSpanIsChildOfGatewaySpanEvenWhenItsCarrierHasADifferentTraceparent() {
 		Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
-		Observation gateway = startGateway(headers);
+		GatewayObservation gateway = startGateway(headers);
 		Map<String, String> serverCarrier = Map.of("traceparent",
 				"00-" + CLIENT_TRACE_ID + "-" + CLIENT_SPAN_ID + "-01");
 		runServerObservationInScope(gateway, serverCarrier, null);
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 		SpanData gatewaySpan = onlySpanNamed("aws.apigateway");
 		SpanData serverSpan = onlySpanNamed("http get");
 		assertThat(serverSpan.getTraceId()).isEqualTo(gatewaySpan.getTraceId()).isNotEqualTo(CLIENT_TRACE_ID);
@@ -203,12 +203,12 @@ class InferredProxyTracingObservationHandlerTests {
 
 	@Test
 	void supportsGatewayContextsAndReceiversWhoseParentIsTheGatewayObservation() {
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
-		assertThat(this.handler.supportsContext(gateway.getContext())).isTrue();
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		assertThat(this.handler.supportsContext(gateway.getObservation().getContext())).isTrue();
 		ReceiverContext<Map<String, String>> child = receiverContext(Map.of());
-		child.setParentObservation(gateway);
+		child.setParentObservation(gateway.getObservation());
 		assertThat(this.handler.supportsContext(child)).isTrue();
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 	}
 
 	@Test
@@ -222,20 +222,20 @@ class InferredProxyTracingObservationHandlerTests {
 		assertThat(this.handler.supportsContext(nested)).isFalse();
 		other.stop();
 		// A client call made while the gateway observation is current.
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
 		SenderContext<Map<String, String>> sender = new SenderContext<>((carrier, key, value) -> carrier.put(key,
 				value));
-		sender.setParentObservation(gateway);
+		sender.setParentObservation(gateway.getObservation());
 		assertThat(this.handler.supportsContext(sender)).isFalse();
 		Observation.Context plainChild = new Observation.Context();
-		plainChild.setParentObservation(gateway);
+		plainChild.setParentObservation(gateway.getObservation());
 		assertThat(this.handler.supportsContext(plainChild)).isFalse();
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 	}
 
 	@Test
 	void clientSpanInsideTheServerSpanIsUnchanged() {
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
 		ReceiverContext<Map<String, String>> serverContext = receiverContext(new HashMap<>());
 		Observation server = Observation.createNotStarted("http.server.requests", () -> serverContext, this.registry)
 			.contextualName("http get");
@@ -246,7 +246,7 @@ class InferredProxyTracingObservationHandlerTests {
 			}
 			server.stop();
 		}
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 		SpanData serverSpan = onlySpanNamed("http get");
 		SpanData work = onlySpanNamed("work");
 		assertThat(work.getParentSpanId()).isEqualTo(serverSpan.getSpanId());
@@ -254,8 +254,8 @@ class InferredProxyTracingObservationHandlerTests {
 
 	@Test
 	void serverErrorStatusMarksTheGatewaySpanAsErrorWithoutAnExceptionEvent() {
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
-		InferredProxyObservations.stop(gateway, 503, null, false);
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		gateway.stop(503, null);
 		SpanData span = onlySpanNamed("aws.apigateway");
 		assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
 		assertThat(span.getStatus().getDescription()).isEqualTo("HTTP 503");
@@ -265,8 +265,8 @@ class InferredProxyTracingObservationHandlerTests {
 
 	@Test
 	void clientErrorStatusDoesNotMarkTheGatewaySpanAsError() {
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
-		InferredProxyObservations.stop(gateway, 404, null, false);
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		gateway.stop(404, null);
 		SpanData span = onlySpanNamed("aws.apigateway");
 		assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
 		assertThat(attribute(span, "http.status_code")).isEqualTo("404");
@@ -275,8 +275,8 @@ class InferredProxyTracingObservationHandlerTests {
 	@Test
 	void exceptionIsRecordedOnceWhenOnlyTheGatewayObservationReportsIt() {
 		IllegalStateException failure = new IllegalStateException("boom");
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
-		InferredProxyObservations.stop(gateway, 500, failure, false);
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		gateway.stop(500, failure);
 		SpanData span = onlySpanNamed("aws.apigateway");
 		assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
 		assertThat(exceptionEvents(span)).singleElement()
@@ -297,8 +297,8 @@ class InferredProxyTracingObservationHandlerTests {
 			}
 
 		};
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
-		InferredProxyObservations.stop(gateway, 500, hostile, false);
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		gateway.stop(500, hostile);
 		SpanData span = onlySpanNamed("aws.apigateway");
 		assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
 		assertThat(attribute(span, "http.status_code")).isEqualTo("500");
@@ -307,9 +307,9 @@ class InferredProxyTracingObservationHandlerTests {
 	@Test
 	void exceptionIsRecordedOnceWhenBothServerAndGatewayObservationsReportIt() {
 		IllegalStateException failure = new IllegalStateException("boom");
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
 		runServerObservationInScope(gateway, new HashMap<>(), failure);
-		InferredProxyObservations.stop(gateway, 500, failure, false);
+		gateway.stop(500, failure);
 		SpanData gatewaySpan = onlySpanNamed("aws.apigateway");
 		SpanData serverSpan = onlySpanNamed("http get");
 		assertThat(exceptionEvents(gatewaySpan)).hasSize(1);
@@ -321,9 +321,9 @@ class InferredProxyTracingObservationHandlerTests {
 	void exceptionSeenOnlyByTheServerObservationIsRecordedOnTheGatewaySpan() {
 		// WebFlux: the adapter turns the exception into a 500 before the gateway sees it.
 		IllegalArgumentException failure = new IllegalArgumentException("bad");
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
 		runServerObservationInScope(gateway, new HashMap<>(), failure);
-		InferredProxyObservations.stop(gateway, 500, null, false);
+		gateway.stop(500, null);
 		SpanData gatewaySpan = onlySpanNamed("aws.apigateway");
 		assertThat(exceptionEvents(gatewaySpan)).singleElement()
 			.satisfies((event) -> assertThat(event.getAttributes().get(AttributeKey.stringKey("exception.type")))
@@ -333,9 +333,9 @@ class InferredProxyTracingObservationHandlerTests {
 
 	@Test
 	void secondStopHasNoEffect() {
-		Observation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
-		InferredProxyObservations.stop(gateway, 200, null, false);
-		InferredProxyObservations.stop(gateway, 503, new IllegalStateException("late"), true);
+		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
+		gateway.stop(200, null);
+		gateway.cancel(503);
 		SpanData span = onlySpanNamed("aws.apigateway");
 		assertThat(attribute(span, "http.status_code")).isEqualTo("200");
 		assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
@@ -347,11 +347,11 @@ class InferredProxyTracingObservationHandlerTests {
 		long now = System.currentTimeMillis();
 		GatewayRequest request = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now, now, 1500, null, null, null,
 				null, null, null, null, null, null);
-		Observation gateway = Observation
+		GatewayObservation gateway = new GatewayObservation(Observation
 			.createNotStarted(new DefaultInferredProxyObservationConvention(),
 					() -> new InferredProxyContext(request, (name) -> null, System.nanoTime()), this.registry)
-			.start();
-		InferredProxyObservations.stop(gateway, 200, null, false);
+			.start());
+		gateway.stop(200, null);
 		SpanData span = onlySpanNamed("aws.httpapi");
 		assertThat(span.getStartEpochNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(now));
 		assertThat(span.getAttributes().get(AttributeKey.longKey("inferred_proxy.clock_skew_ms"))).isEqualTo(1500L);
@@ -367,10 +367,10 @@ class InferredProxyTracingObservationHandlerTests {
 					new InferredProxyTracingObservationHandler(simpleTracer, propagator),
 					new DefaultTracingObservationHandler(simpleTracer)));
 		long gatewayTime = System.currentTimeMillis() - 20;
-		Observation gateway = new InferredProxyObservations(simpleRegistry,
+		GatewayObservation gateway = new InferredProxyObservations(simpleRegistry,
 				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, new DefaultInferredProxyObservationConvention(), List.of())
 			.start(lookup(GatewayHeaders.restApi(gatewayTime)));
-		InferredProxyObservations.stop(gateway, 502, null, false);
+		gateway.stop(502, null);
 		SimpleSpan span = simpleTracer.onlySpan();
 		assertThat(span.getName()).isEqualTo("aws.apigateway");
 		assertThat(span.getStartTimestamp().toEpochMilli()).isEqualTo(gatewayTime);
@@ -380,7 +380,7 @@ class InferredProxyTracingObservationHandlerTests {
 
 	@Test
 	void requestIdIsInTheMdcWhileAGatewayOrServerScopeIsOpenAndThePreviousValueComesBack() {
-		Observation gateway = startGateway(withRequestId("gw-1"));
+		GatewayObservation gateway = startGateway(withRequestId("gw-1"));
 		MDC.put(GatewayRequestIdMdc.KEY, "before");
 		try (Observation.Scope gatewayScope = gateway.openScope()) {
 			assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("gw-1");
@@ -394,27 +394,27 @@ class InferredProxyTracingObservationHandlerTests {
 		}
 		assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("before");
 		MDC.remove(GatewayRequestIdMdc.KEY);
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 	}
 
 	@Test
 	void scopesOfAnotherRequestOnTheSameThreadRestoreTheEnclosingRequestsId() {
-		Observation first = startGateway(withRequestId("first"));
+		GatewayObservation first = startGateway(withRequestId("first"));
 		try (Observation.Scope firstScope = first.openScope()) {
-			Observation second = startGateway(withRequestId("second"));
+			GatewayObservation second = startGateway(withRequestId("second"));
 			try (Observation.Scope secondScope = second.openScope()) {
 				assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("second");
 			}
 			assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isEqualTo("first");
-			InferredProxyObservations.stop(second, 200, null, false);
+			second.stop(200, null);
 		}
 		assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isNull();
-		InferredProxyObservations.stop(first, 200, null, false);
+		first.stop(200, null);
 	}
 
 	@Test
 	void serverScopeOpenedAloneOnAnotherThreadCarriesTheGatewaysRequestId() throws Exception {
-		Observation gateway = startGateway(withRequestId("gw-2"));
+		GatewayObservation gateway = startGateway(withRequestId("gw-2"));
 		Observation server;
 		try (Observation.Scope gatewayScope = gateway.openScope()) {
 			server = startServer(Map.of());
@@ -431,12 +431,12 @@ class InferredProxyTracingObservationHandlerTests {
 		});
 		assertThat(seen.get(10, TimeUnit.SECONDS)).containsExactly("gw-2", "null");
 		server.stop();
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 	}
 
 	@Test
 	void resetOfTheScopesRemovesTheRequestId() {
-		Observation gateway = startGateway(withRequestId("gw-3"));
+		GatewayObservation gateway = startGateway(withRequestId("gw-3"));
 		try (Observation.Scope gatewayScope = gateway.openScope()) {
 			Observation server = startServer(Map.of());
 			try (Observation.Scope serverScope = server.openScope()) {
@@ -447,14 +447,14 @@ class InferredProxyTracingObservationHandlerTests {
 			server.stop();
 		}
 		assertThat(MDC.get(GatewayRequestIdMdc.KEY)).isNull();
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 	}
 
 	@Test
 	void withoutARequestIdTheMdcIsLeftAlone() {
 		Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
 		headers.remove("x-dd-proxy-request-id");
-		Observation gateway = startGateway(headers);
+		GatewayObservation gateway = startGateway(headers);
 		MDC.put(GatewayRequestIdMdc.KEY, "someone else's");
 		try {
 			try (Observation.Scope gatewayScope = gateway.openScope()) {
@@ -467,14 +467,14 @@ class InferredProxyTracingObservationHandlerTests {
 		finally {
 			MDC.remove(GatewayRequestIdMdc.KEY);
 		}
-		InferredProxyObservations.stop(gateway, 200, null, false);
+		gateway.stop(200, null);
 	}
 
 	@Test
 	void gatewaySpanCarriesTheRequestIdAndTheXrayRoot() {
 		Map<String, String> headers = withRequestId("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
 		headers.put("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
-		InferredProxyObservations.stop(startGateway(headers), 200, null, false);
+		startGateway(headers).stop(200, null);
 		SpanData span = onlySpanNamed("aws.apigateway");
 		assertThat(attribute(span, "request_id")).isEqualTo("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
 		assertThat(attribute(span, "aws.request_id")).isEqualTo("c6af9ac6-7b61-11e6-9a41-93e8deadbeef");
@@ -496,10 +496,10 @@ class InferredProxyTracingObservationHandlerTests {
 			.start();
 	}
 
-	private Observation startGateway(Map<String, String> headers) {
+	private GatewayObservation startGateway(Map<String, String> headers) {
 		InferredProxyObservations observations = new InferredProxyObservations(this.registry,
 				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, new DefaultInferredProxyObservationConvention(), List.of());
-		Observation observation = observations.start(lookup(headers));
+		GatewayObservation observation = observations.start(lookup(headers));
 		assertThat(observation).isNotNull();
 		return observation;
 	}
@@ -508,7 +508,7 @@ class InferredProxyTracingObservationHandlerTests {
 	 * Create, start and stop a server observation the way Spring's filter does, while the
 	 * gateway observation's scope is open.
 	 */
-	private void runServerObservationInScope(Observation gateway, Map<String, String> carrier, Throwable error) {
+	private void runServerObservationInScope(GatewayObservation gateway, Map<String, String> carrier, Throwable error) {
 		try (Observation.Scope scope = gateway.openScope()) {
 			Observation server = Observation
 				.createNotStarted("http.server.requests", () -> receiverContext(carrier), this.registry)
