@@ -136,7 +136,7 @@ class InferredProxyObservationPropertyTests {
 	}
 
 	/**
-	 * Through {@link InferredProxyObservations#start} and {@link InferredProxyObservations#stop}
+	 * Through {@link InferredProxyObservations#start} and {@link GatewayObservation#stop}
 	 * on a real OpenTelemetry SDK, for any gateway headers with a supported system and a
 	 * time near the window: no failure, exactly one gateway span ended per accepted
 	 * request (and one is accepted whenever its time is safely inside the window), every

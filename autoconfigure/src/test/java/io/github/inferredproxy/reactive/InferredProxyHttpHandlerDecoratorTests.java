@@ -1,0 +1,154 @@
+package io.github.inferredproxy.reactive;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
+import io.github.inferredproxy.observation.InferredProxyContext;
+import io.github.inferredproxy.observation.InferredProxyObservations;
+import io.github.inferredproxy.testsupport.GatewayHeaders;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
+
+import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Unit tests for {@link InferredProxyHttpHandlerDecorator}: what it does with the gateway
+ * observation for each way an exchange can end, without a server. The Reactor Netty tests
+ * show the same against Spring's server observation.
+ */
+class InferredProxyHttpHandlerDecoratorTests {
+
+	private final TestObservationRegistry registry = TestObservationRegistry.create();
+
+	private final InferredProxyObservations observations = new InferredProxyObservations(this.registry,
+			new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null,
+			new DefaultInferredProxyObservationConvention(), List.of());
+
+	private final MockServerHttpResponse response = new MockServerHttpResponse();
+
+	@Test
+	void exchangeWithoutGatewayHeadersIsHandedOnUnobserved() {
+		AtomicReference<Observation> current = new AtomicReference<>();
+		HttpHandler handler = (request, response) -> Mono.fromRunnable(() -> current.set(this.registry.getCurrentObservation()));
+		StepVerifier.create(decorate(handler).handle(MockServerHttpRequest.get("/orders/1").build(), this.response))
+			.verifyComplete();
+		assertThat(current.get()).isNull();
+		assertThat(this.registry).doesNotHaveAnyObservation();
+	}
+
+	@Test
+	void gatewayObservationIsTheCurrentOneAndInTheReactorContextWhileTheHandlerIsSubscribedTo() {
+		AtomicReference<Observation> current = new AtomicReference<>();
+		AtomicReference<Object> inContext = new AtomicReference<>();
+		HttpHandler handler = (request, response) -> {
+			// Where Spring's adapter creates its server observation.
+			current.set(this.registry.getCurrentObservation());
+			return Mono.deferContextual((context) -> {
+				inContext.set(context.getOrDefault(ObservationThreadLocalAccessor.KEY, null));
+				response.setStatusCode(HttpStatus.CREATED);
+				return response.setComplete();
+			});
+		};
+		StepVerifier.create(decorate(handler).handle(gatewayRequest(), this.response)).verifyComplete();
+		assertThat(current.get()).isNotNull();
+		assertThat(current.get().getContext()).isInstanceOf(InferredProxyContext.class);
+		assertThat(inContext.get()).isSameAs(current.get());
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("status", "201")
+			.doesNotHaveError();
+		assertThat(this.registry.getCurrentObservation()).as("scope closed").isNull();
+	}
+
+	@Test
+	void completionWithoutAStatusIsA200() {
+		StepVerifier.create(decorate((request, response) -> Mono.empty()).handle(gatewayRequest(), this.response))
+			.verifyComplete();
+		assertThat(this.registry).hasSingleObservationThat().hasLowCardinalityKeyValue("status", "200");
+	}
+
+	@Test
+	void errorBeforeTheResponseWasCommittedIsA500Error() {
+		IllegalStateException failure = new IllegalStateException("boom");
+		StepVerifier.create(decorate((request, response) -> Mono.error(failure)).handle(gatewayRequest(), this.response))
+			.verifyErrorMatches((ex) -> ex == failure);
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("status", "500")
+			.hasError(failure);
+	}
+
+	@Test
+	void errorAfterTheResponseWasCommittedKeepsTheSentStatus() {
+		IllegalStateException failure = new IllegalStateException("stream broke");
+		HttpHandler handler = (request, response) -> {
+			response.setStatusCode(HttpStatus.OK);
+			return response.setComplete().then(Mono.error(failure));
+		};
+		StepVerifier.create(decorate(handler).handle(gatewayRequest(), this.response)).verifyError();
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasLowCardinalityKeyValue("status", "200")
+			.hasError(failure);
+	}
+
+	@Test
+	void cancelBeforeAnythingWasSentIsCancelledWithoutStatus() {
+		HttpHandler handler = (request, response) -> {
+			response.setStatusCode(HttpStatus.OK);
+			return Mono.never();
+		};
+		StepVerifier.create(decorate(handler).handle(gatewayRequest(), this.response))
+			.expectSubscription()
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("status", "UNKNOWN")
+			.hasLowCardinalityKeyValue("outcome", "UNKNOWN")
+			.doesNotHaveError();
+	}
+
+	@Test
+	void clientGoneErrorIsACancellationNotAnError() {
+		HttpHandler handler = (request, response) -> Mono.error(new AbortedException("Connection has been closed"));
+		StepVerifier.create(decorate(handler).handle(gatewayRequest(), this.response)).verifyError();
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasLowCardinalityKeyValue("outcome", "UNKNOWN")
+			.doesNotHaveError();
+	}
+
+	private HttpHandler decorate(HttpHandler handler) {
+		return new InferredProxyHttpHandlerDecorator(handler, this.observations);
+	}
+
+	private static MockServerHttpRequest gatewayRequest() {
+		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get("/orders/1");
+		GatewayHeaders.restApi(System.currentTimeMillis() - 20).forEach(request::header);
+		return request.build();
+	}
+
+	/**
+	 * Named as Reactor Netty's, which is how the decorator tells a client that went away.
+	 */
+	static class AbortedException extends RuntimeException {
+
+		AbortedException(String message) {
+			super(message);
+		}
+
+	}
+
+}
