@@ -49,8 +49,6 @@ public final class GatewayHeaderParser {
 
 	private static final int SECONDS_DIGITS = 10;
 
-	private static final Supplier<@Nullable String> UNKNOWN_REMOTE_ADDRESS = () -> null;
-
 	private final long maxAgeMillis;
 
 	private final long clockSkewToleranceMillis;
@@ -58,17 +56,6 @@ public final class GatewayHeaderParser {
 	private final boolean recordUser;
 
 	private final TrustPolicy trustPolicy;
-
-	/**
-	 * Create a parser that trusts every request.
-	 * @param maxAge the oldest gateway time accepted
-	 * @param clockSkewTolerance how far in the future a gateway time may be and still be
-	 * accepted (clamped to the receipt time)
-	 * @param recordUser whether to keep {@code x-dd-proxy-user}, which is personal data
-	 */
-	public GatewayHeaderParser(Duration maxAge, Duration clockSkewTolerance, boolean recordUser) {
-		this(maxAge, clockSkewTolerance, recordUser, TrustPolicy.none());
-	}
 
 	/**
 	 * Create a parser.
@@ -84,19 +71,6 @@ public final class GatewayHeaderParser {
 		this.clockSkewToleranceMillis = clockSkewTolerance.toMillis();
 		this.recordUser = recordUser;
 		this.trustPolicy = trustPolicy;
-	}
-
-	/**
-	 * Read the gateway headers of a request.
-	 * @param headers the request headers
-	 * @param receivedEpochMillis when the application received the request
-	 * @return {@code null} when the request has no {@code x-dd-proxy} header, a
-	 * {@link GatewayRequest} when a span should be created, else the
-	 * {@link RejectionReason}
-	 * @throws IllegalArgumentException when {@code receivedEpochMillis} is negative
-	 */
-	public @Nullable Result parse(HeaderLookup headers, long receivedEpochMillis) {
-		return parse(headers, UNKNOWN_REMOTE_ADDRESS, receivedEpochMillis);
 	}
 
 	/**

@@ -31,8 +31,6 @@ public final class InferredProxyObservations {
 
 	private static final Log logger = LogFactory.getLog(InferredProxyObservations.class);
 
-	private static final Supplier<@Nullable String> UNKNOWN_REMOTE_ADDRESS = () -> null;
-
 	/**
 	 * Simple names of the exceptions servers and Spring throw when the client is gone:
 	 * Tomcat, Reactor Netty, Jetty, Spring MVC's async requests, and the JDK's.
@@ -78,17 +76,6 @@ public final class InferredProxyObservations {
 		this.customConvention = customConvention;
 		this.defaultConvention = defaultConvention;
 		this.listeners = List.copyOf(listeners);
-	}
-
-	/**
-	 * Start the gateway observation of a request that the application has just received,
-	 * its remote address unknown: a trust policy with trusted networks rejects it.
-	 * @param headers the request headers
-	 * @return the started observation, or {@code null} when the request gets no gateway
-	 * span
-	 */
-	public @Nullable GatewayObservation start(HeaderLookup headers) {
-		return start(headers, UNKNOWN_REMOTE_ADDRESS);
 	}
 
 	/**

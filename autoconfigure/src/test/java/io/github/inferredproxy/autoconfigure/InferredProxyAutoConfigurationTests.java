@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.observation.AttributeVocabulary;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
@@ -389,7 +390,7 @@ class InferredProxyAutoConfigurationTests {
 			.withBean("myObservations", InferredProxyObservations.class,
 					() -> new InferredProxyObservations(ObservationRegistry.NOOP,
 							new GatewayHeaderParser(Duration.ofMinutes(1),
-									Duration.ZERO, false),
+									Duration.ZERO, false, TrustPolicy.none()),
 							null, new DefaultInferredProxyObservationConvention(), List.of()))
 			.run((context) -> assertThat(context).hasSingleBean(InferredProxyObservations.class)
 				.hasBean("myObservations"));
@@ -451,12 +452,12 @@ class InferredProxyAutoConfigurationTests {
 					registry.observationConfig()
 						.observationHandler(context.getBean(InferredProxyMeterObservationHandler.class));
 					InferredProxyObservations observations = new InferredProxyObservations(registry,
-							new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, new DefaultInferredProxyObservationConvention(),
+							new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null, new DefaultInferredProxyObservationConvention(),
 							List.of());
 					for (int i = 0; i < 5; i++) {
 						Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
 						headers.put("x-dd-proxy-resource-path", "/forged/" + i);
-						observations.start(headers::get).stop(200, null);
+						observations.start(headers::get, () -> null).stop(200, null);
 					}
 					assertThat(context.getBean(SimpleMeterRegistry.class).find("inferred.proxy.requests").timers())
 						.extracting((timer) -> timer.getId().getTag("route"))
@@ -482,7 +483,7 @@ class InferredProxyAutoConfigurationTests {
 				.run((context) -> {
 					Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis());
 					headers.put("x-dd-proxy", "kong");
-					assertThat(context.getBean(InferredProxyObservations.class).start(lookup(headers))).isNull();
+					assertThat(context.getBean(InferredProxyObservations.class).start(lookup(headers), () -> null)).isNull();
 					assertThat(context.getBean(MeterRegistry.class)
 						.get("inferred.proxy.rejected")
 						.tag("reason", "unsupported-system")
@@ -512,7 +513,7 @@ class InferredProxyAutoConfigurationTests {
 			this.runner.run((context) -> {
 				long gatewayTime = System.currentTimeMillis() - 300;
 				GatewayObservation observation = context.getBean(InferredProxyObservations.class)
-					.start(lookup(GatewayHeaders.restApi(gatewayTime)));
+					.start(lookup(GatewayHeaders.restApi(gatewayTime)), () -> null);
 				assertThat(observation).isNotNull();
 				observation.stop(200, null);
 				SimpleSpan span = context.getBean(SimpleTracer.class).onlySpan();
@@ -532,7 +533,7 @@ class InferredProxyAutoConfigurationTests {
 		void switchedOffByBootsObservationProperty() {
 			this.runner.withPropertyValues("management.observations.enable.inferred.proxy=false").run((context) -> {
 				GatewayObservation observation = context.getBean(InferredProxyObservations.class)
-					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
+					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 				assertThat(observation).isNull();
 				assertThat(context.getBean(SimpleTracer.class).getSpans()).isEmpty();
 				assertThat(context.getBean(MeterRegistry.class).find("inferred.proxy.requests").meters()).isEmpty();
@@ -546,7 +547,7 @@ class InferredProxyAutoConfigurationTests {
 			this.runner.withPropertyValues("inferred-proxy.max-age=30s").run((context) -> {
 				InferredProxyObservations observations = context.getBean(InferredProxyObservations.class);
 				long now = System.currentTimeMillis();
-				assertThat(observations.start(lookup(GatewayHeaders.restApi(now - 40_000)))).isNull();
+				assertThat(observations.start(lookup(GatewayHeaders.restApi(now - 40_000)), () -> null)).isNull();
 				assertThat(context.getBean(MeterRegistry.class)
 					.get("inferred.proxy.rejected")
 					.tag("reason", "request-time-too-old")
@@ -559,7 +560,7 @@ class InferredProxyAutoConfigurationTests {
 		void recordUserPropertyConfiguresTheParser() {
 			this.runner.withPropertyValues("inferred-proxy.record-user=true").run((context) -> {
 				GatewayObservation observation = context.getBean(InferredProxyObservations.class)
-					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
+					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 				observation.stop(200, null);
 				assertThat(context.getBean(SimpleTracer.class).onlySpan().getTags()).containsEntry("aws_user",
 						"arn:aws:iam::123456789012:user/alice");
@@ -826,7 +827,7 @@ class InferredProxyAutoConfigurationTests {
 	private static GatewayObservation startGatewayObservation(AssertableWebApplicationContext context) {
 		context.getBean(ObservationRegistry.class).observationConfig().observationHandler((observationContext) -> true);
 		return context.getBean(InferredProxyObservations.class)
-			.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
+			.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 	}
 
 	private static HeaderLookup lookup(Map<String, String> headers) {

@@ -62,14 +62,14 @@ class InferredProxyEndpointAutoConfigurationTests {
 		this.withTracing.run((context) -> {
 			InferredProxyObservations observations = context.getBean(InferredProxyObservations.class);
 			context.getBean(ObservationRegistry.class).observationConfig().observationHandler((ctx) -> true);
-			GatewayObservation accepted = observations.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)));
+			GatewayObservation accepted = observations.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 			assertThat(accepted).isNotNull();
 			accepted.stop(200, null);
 			Map<String, String> old = GatewayHeaders.restApi(System.currentTimeMillis() - 3_600_000);
-			assertThat(observations.start(lookup(old))).isNull();
+			assertThat(observations.start(lookup(old), () -> null)).isNull();
 			Map<String, String> noTime = GatewayHeaders.restApi(System.currentTimeMillis());
 			noTime.remove("x-dd-proxy-request-time-ms");
-			assertThat(observations.start(lookup(noTime))).isNull();
+			assertThat(observations.start(lookup(noTime), () -> null)).isNull();
 			InferredProxyDescriptor descriptor = context.getBean(InferredProxyEndpoint.class).inferredProxy();
 			assertThat(descriptor.requests().accepted()).isOne();
 			assertThat(descriptor.requests().rejected()).containsEntry("request-time-too-old", 1L)

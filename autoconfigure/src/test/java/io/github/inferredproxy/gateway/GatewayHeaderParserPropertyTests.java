@@ -51,7 +51,7 @@ class GatewayHeaderParserPropertyTests {
 		String timeText = time.render(config);
 		Headers headers = optional.with(GatewayHeaderParser.SYSTEM_HEADER, system.text())
 			.with(GatewayHeaderParser.REQUEST_TIME_HEADER, timeText);
-		GatewayHeaderParser.Result result = config.parser().parse(headers.lookup(), config.received());
+		GatewayHeaderParser.Result result = config.parser().parse(headers.lookup(), () -> null, config.received());
 		if (system.text() == null) {
 			check(result == null, () -> "null without x-dd-proxy, got " + brief(result));
 			Statistics.collect("no gateway");
@@ -98,7 +98,7 @@ class GatewayHeaderParserPropertyTests {
 			.with("x-dd-proxy-path", value.text())
 			.with("x-dd-proxy-request-id", value.text());
 		GatewayRequest request = (GatewayRequest) parser(Duration.ofMinutes(5), Duration.ofSeconds(5), false)
-			.parse(headers.lookup(), NOW);
+			.parse(headers.lookup(), () -> null, NOW);
 		assertCleanValue("x-dd-proxy-path", value.text(), request.path());
 		String expectedId = expectedRequestId(value.text());
 		check(Objects.equals(request.requestId(), expectedId), () -> "x-dd-proxy-request-id " + value + " gave "
@@ -159,7 +159,7 @@ class GatewayHeaderParserPropertyTests {
 		// A REST API's time: an HTTP API's 10 digits are seconds.
 		Headers headers = new Headers(Map.of()).with("x-dd-proxy", "aws-apigateway")
 			.with(GatewayHeaderParser.REQUEST_TIME_HEADER, text.text());
-		GatewayHeaderParser.Result result = parser.parse(headers.lookup(), Long.MAX_VALUE);
+		GatewayHeaderParser.Result result = parser.parse(headers.lookup(), () -> null, Long.MAX_VALUE);
 		String clean = GatewayArbitraries.uncappedClean(text.text());
 		boolean epochMillis = clean != null && clean.matches("[0-9]{1,19}")
 				&& new BigInteger(clean).compareTo(LONG_MAX) <= 0;
@@ -185,7 +185,7 @@ class GatewayHeaderParserPropertyTests {
 	private static GatewayHeaderParser.Result result(GatewayHeaderParser parser, long gatewayMillis, long received) {
 		Headers headers = new Headers(Map.of()).with("x-dd-proxy", "aws-apigateway")
 			.with(GatewayHeaderParser.REQUEST_TIME_HEADER, Long.toString(gatewayMillis));
-		return parser.parse(headers.lookup(), received);
+		return parser.parse(headers.lookup(), () -> null, received);
 	}
 
 	private static void assertTimes(GatewayRequest request, Config config, Expected expected) {
@@ -234,7 +234,7 @@ class GatewayHeaderParserPropertyTests {
 			.with(GatewayHeaderParser.REQUEST_TIME_HEADER, Long.toString(NOW))
 			.with("X-Amzn-Trace-Id", header.text());
 		GatewayHeaderParser.Result result = parser(Duration.ofMinutes(5), Duration.ofSeconds(5), false)
-			.parse(headers.lookup(), NOW);
+			.parse(headers.lookup(), () -> null, NOW);
 		check(result instanceof GatewayRequest, () -> "accepted whatever X-Amzn-Trace-Id " + header);
 		String expected = expectedXrayTraceId(header.text());
 		String actual = ((GatewayRequest) result).xrayTraceId();
@@ -357,7 +357,7 @@ class GatewayHeaderParserPropertyTests {
 	}
 
 	private static GatewayHeaderParser parser(Duration maxAge, Duration tolerance, boolean recordUser) {
-		return new GatewayHeaderParser(maxAge, tolerance, recordUser);
+		return new GatewayHeaderParser(maxAge, tolerance, recordUser, TrustPolicy.none());
 	}
 
 	/**
@@ -490,7 +490,7 @@ class GatewayHeaderParserPropertyTests {
 
 		GatewayHeaderParser parser() {
 			return new GatewayHeaderParser(Duration.ofMillis(this.maxAgeMillis),
-					Duration.ofMillis(this.toleranceMillis), this.recordUser);
+					Duration.ofMillis(this.toleranceMillis), this.recordUser, TrustPolicy.none());
 		}
 
 	}

@@ -27,18 +27,18 @@ class GatewayHeaderParserTests {
 	private static final String TRACE_HEADER = "X-Amzn-Trace-Id";
 
 	private final GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
-			false);
+			false, TrustPolicy.none());
 
 	@Test
 	void requestWithoutSystemHeaderIsNotAGatewayRequestAndNotARejection() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.remove("x-dd-proxy");
-		assertThat(this.parser.parse(lookup(headers), NOW)).isNull();
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isNull();
 	}
 
 	@Test
 	void requestWithNoHeadersAtAllIsNotAGatewayRequest() {
-		assertThat(this.parser.parse((name) -> null, NOW)).isNull();
+		assertThat(this.parser.parse((name) -> null, () -> null, NOW)).isNull();
 	}
 
 	@Test
@@ -115,7 +115,7 @@ class GatewayHeaderParserTests {
 	void unsupportedOrBlankSystemIsRejected(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy", value);
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
 	}
 
 	@Test
@@ -128,7 +128,7 @@ class GatewayHeaderParserTests {
 			List<String> values = headers.get(name);
 			return (values != null) ? values.get(0) : null;
 		};
-		GatewayRequest request = (GatewayRequest) this.parser.parse(lookup, NOW);
+		GatewayRequest request = (GatewayRequest) this.parser.parse(lookup, () -> null, NOW);
 		assertThat(request.system()).isEqualTo(GatewaySystem.AWS_HTTPAPI);
 		assertThat(request.startEpochMillis()).isEqualTo(NOW - 100);
 		assertThat(request.stage()).isEqualTo("prod");
@@ -138,7 +138,7 @@ class GatewayHeaderParserTests {
 	void missingRequestTimeIsRejectedAndNeverStartsNow() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.remove("x-dd-proxy-request-time-ms");
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
 	}
 
 	@ParameterizedTest
@@ -146,7 +146,7 @@ class GatewayHeaderParserTests {
 	void blankRequestTimeIsRejectedAsMissing(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", value);
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
 	}
 
 	@Test
@@ -169,7 +169,7 @@ class GatewayHeaderParserTests {
 	void requestTimeThatIsNotOneToNineteenAsciiDigitsIsRejectedAsMalformed(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", value);
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
 	}
 
 	@Test
@@ -183,7 +183,7 @@ class GatewayHeaderParserTests {
 	void longMaxValueIsParsedAndRejectedAsInTheFuture() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(Long.MAX_VALUE));
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
 	}
 
 	@ParameterizedTest
@@ -191,29 +191,29 @@ class GatewayHeaderParserTests {
 	void epochIsRejectedAsTooOld(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", value);
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 	}
 
 	@Test
 	void timeInSecondsInsteadOfMillisecondsIsRejectedAsTooOld() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW / 1000));
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 	}
 
 	@Test
 	void timeExactlyMaxAgeOldIsAcceptedAndOneMillisecondMoreIsRejected() {
 		long maxAge = Duration.ofMinutes(5).toMillis();
 		assertThat(parseOk(GatewayHeaders.restApi(NOW - maxAge)).transitMillis()).isEqualTo(maxAge);
-		assertThat(this.parser.parse(lookup(GatewayHeaders.restApi(NOW - maxAge - 1)), NOW))
+		assertThat(this.parser.parse(lookup(GatewayHeaders.restApi(NOW - maxAge - 1)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 	}
 
 	@Test
 	void maxAgeIsConfigurable() {
-		GatewayHeaderParser strict = new GatewayHeaderParser(Duration.ofSeconds(30), Duration.ofSeconds(5), false);
-		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_000)), NOW)).isInstanceOf(GatewayRequest.class);
-		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_001)), NOW))
+		GatewayHeaderParser strict = new GatewayHeaderParser(Duration.ofSeconds(30), Duration.ofSeconds(5), false, TrustPolicy.none());
+		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_000)), () -> null, NOW)).isInstanceOf(GatewayRequest.class);
+		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_001)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 	}
 
@@ -238,16 +238,16 @@ class GatewayHeaderParserTests {
 		GatewayRequest request = parseOk(GatewayHeaders.restApi(NOW + 5_000));
 		assertThat(request.startEpochMillis()).isEqualTo(NOW);
 		assertThat(request.clockSkewMillis()).isEqualTo(5_000);
-		assertThat(this.parser.parse(lookup(GatewayHeaders.restApi(NOW + 5_001)), NOW))
+		assertThat(this.parser.parse(lookup(GatewayHeaders.restApi(NOW + 5_001)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
 	}
 
 	@Test
 	void clockSkewToleranceIsConfigurable() {
-		GatewayHeaderParser noSkew = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ZERO, false);
-		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW + 1)), NOW))
+		GatewayHeaderParser noSkew = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ZERO, false, TrustPolicy.none());
+		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW + 1)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
-		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW)), NOW)).isInstanceOf(GatewayRequest.class);
+		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW)), () -> null, NOW)).isInstanceOf(GatewayRequest.class);
 	}
 
 	@Test
@@ -265,7 +265,7 @@ class GatewayHeaderParserTests {
 	void controlCharacterInSystemIsRejectedAsInvalid(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy", value);
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.INVALID_HEADER);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.INVALID_HEADER);
 	}
 
 	@Test
@@ -281,7 +281,7 @@ class GatewayHeaderParserTests {
 	void controlCharacterInRequestTimeIsRejectedAsInvalid(String controlCharacter) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", (NOW - 100) + controlCharacter);
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.INVALID_HEADER);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.INVALID_HEADER);
 	}
 
 	@ParameterizedTest
@@ -290,10 +290,10 @@ class GatewayHeaderParserTests {
 			"x-dd-proxy-user" })
 	void controlCharacterInOptionalHeaderDropsOnlyThatValue(String name) {
 		GatewayHeaderParser recordingUser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
-				true);
+				true, TrustPolicy.none());
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put(name, "value\r\nSet-Cookie: x=1");
-		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(headers), NOW);
+		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(headers), () -> null, NOW);
 		assertThat(request).isNotNull();
 		List<String> values = optionalValues(request);
 		assertThat(values).containsOnlyOnce((String) null);
@@ -355,7 +355,7 @@ class GatewayHeaderParserTests {
 	void systemValueIsJudgedWholeNotAfterTheCut() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy", "aws-apigateway" + " ".repeat(3000) + "x");
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
 	}
 
 	@Test
@@ -383,7 +383,7 @@ class GatewayHeaderParserTests {
 	void tenDigitsAreSecondsOnlyForAnHttpApi() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW / 1000));
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW - 1_000));
 		assertThat(parseOk(headers).secondPrecision()).isFalse();
 	}
@@ -486,7 +486,7 @@ class GatewayHeaderParserTests {
 	void negativeReceiveTimeIsACallersError() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", "9".repeat(19));
-		assertThatIllegalArgumentException().isThrownBy(() -> this.parser.parse(lookup(headers), -1))
+		assertThatIllegalArgumentException().isThrownBy(() -> this.parser.parse(lookup(headers), () -> null, -1))
 			.withMessageContaining("receivedEpochMillis");
 	}
 
@@ -521,14 +521,14 @@ class GatewayHeaderParserTests {
 	void overLongSystemValueIsUnsupported() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy", "aws-apigateway" + " x".repeat(3000));
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
 	}
 
 	@Test
 	void overLongRequestTimeIsMalformed() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy-request-time-ms", "1".repeat(5000));
-		assertThat(this.parser.parse(lookup(headers), NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
 	}
 
 	@Test
@@ -539,8 +539,8 @@ class GatewayHeaderParserTests {
 	@Test
 	void userIsKeptWhenRecordingIsEnabled() {
 		GatewayHeaderParser recordingUser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
-				true);
-		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(GatewayHeaders.restApi(NOW - 100)), NOW);
+				true, TrustPolicy.none());
+		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(GatewayHeaders.restApi(NOW - 100)), () -> null, NOW);
 		assertThat(request.user()).isEqualTo("arn:aws:iam::123456789012:user/alice");
 	}
 
@@ -551,7 +551,7 @@ class GatewayHeaderParserTests {
 		this.parser.parse((name) -> {
 			read.add(name);
 			return headers.get(name);
-		}, NOW);
+		}, () -> null, NOW);
 		assertThat(read).contains("x-dd-proxy", "x-dd-proxy-request-time-ms").doesNotContain("x-dd-proxy-user");
 	}
 
@@ -563,7 +563,7 @@ class GatewayHeaderParserTests {
 		this.parser.parse((name) -> {
 			read.add(name);
 			return headers.get(name);
-		}, NOW);
+		}, () -> null, NOW);
 		assertThat(read).containsExactly("x-dd-proxy");
 	}
 
@@ -604,7 +604,7 @@ class GatewayHeaderParserTests {
 		assertThat(trusting.parse(headers, () -> "10.2.3.4", NOW)).isInstanceOf(GatewayRequest.class);
 		assertThat(trusting.parse(headers, () -> "192.0.2.1", NOW)).isEqualTo(RejectionReason.UNTRUSTED);
 		// Without a remote address (the two-argument parse), a network policy cannot hold.
-		assertThat(trusting.parse(headers, NOW)).isEqualTo(RejectionReason.UNTRUSTED);
+		assertThat(trusting.parse(headers, () -> null, NOW)).isEqualTo(RejectionReason.UNTRUSTED);
 	}
 
 	/**
@@ -624,7 +624,7 @@ class GatewayHeaderParserTests {
 	}
 
 	private GatewayRequest parseOk(Map<String, String> headers) {
-		GatewayHeaderParser.Result result = this.parser.parse(lookup(headers), NOW);
+		GatewayHeaderParser.Result result = this.parser.parse(lookup(headers), () -> null, NOW);
 		assertThat(result).isInstanceOf(GatewayRequest.class);
 		return (GatewayRequest) result;
 	}

@@ -150,9 +150,17 @@ class DefaultInferredProxyObservationConventionTests {
 		GatewayRequest r = httpApi();
 		InferredProxyContext precise = context(r);
 		assertThat(high(this.convention, precise)).doesNotContainKey("inferred_proxy.request_time_precision");
-		InferredProxyContext seconds = context(new GatewayRequest(r.system(), r.startEpochMillis(),
-				r.receivedEpochMillis(), 0, r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(),
-				r.accountId(), r.apiId(), r.region(), null, null, null, null, true));
+		InferredProxyContext seconds = context(GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
+			.domain(r.domain())
+			.method(r.method())
+			.path(r.path())
+			.stage(r.stage())
+			.resourcePath(r.resourcePath())
+			.accountId(r.accountId())
+			.apiId(r.apiId())
+			.region(r.region())
+			.secondPrecision(true)
+			.build());
 		assertThat(high(this.convention, seconds)).containsEntry("inferred_proxy.request_time_precision", "s");
 	}
 
@@ -160,9 +168,17 @@ class DefaultInferredProxyObservationConventionTests {
 	void userAgentInBothVocabulariesOnlyWhenTheRequestHasOne() {
 		GatewayRequest r = restApi();
 		assertThat(high(this.convention, context(r))).doesNotContainKeys("http.useragent", "user_agent.original");
-		InferredProxyContext withAgent = context(new GatewayRequest(r.system(), r.startEpochMillis(),
-				r.receivedEpochMillis(), 0, r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(),
-				r.accountId(), r.apiId(), r.region(), null, "curl/8.5.0", null, null, false));
+		InferredProxyContext withAgent = context(GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
+			.domain(r.domain())
+			.method(r.method())
+			.path(r.path())
+			.stage(r.stage())
+			.resourcePath(r.resourcePath())
+			.accountId(r.accountId())
+			.apiId(r.apiId())
+			.region(r.region())
+			.userAgent("curl/8.5.0")
+			.build());
 		assertThat(high(this.convention, withAgent)).containsEntry("http.useragent", "curl/8.5.0")
 			.containsEntry("user_agent.original", "curl/8.5.0");
 	}
@@ -333,9 +349,17 @@ class DefaultInferredProxyObservationConventionTests {
 
 	@Test
 	void userAttributesOnlyWhenTheRequestHasAUser() {
-		GatewayRequest withUser = with(restApi(), (r) -> new GatewayRequest(r.system(), r.startEpochMillis(),
-				r.receivedEpochMillis(), 0, r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(),
-				r.accountId(), r.apiId(), r.region(), "arn:aws:iam::123456789012:user/alice"));
+		GatewayRequest withUser = with(restApi(), (r) -> GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
+			.domain(r.domain())
+			.method(r.method())
+			.path(r.path())
+			.stage(r.stage())
+			.resourcePath(r.resourcePath())
+			.accountId(r.accountId())
+			.apiId(r.apiId())
+			.region(r.region())
+			.user("arn:aws:iam::123456789012:user/alice")
+			.build());
 		assertThat(high(this.convention, context(withUser))).contains(
 				entry("aws_user", "arn:aws:iam::123456789012:user/alice"),
 				entry("enduser.id", "arn:aws:iam::123456789012:user/alice"));
@@ -515,8 +539,18 @@ class DefaultInferredProxyObservationConventionTests {
 	@Test
 	void clockSkewAttributeOnlyWhenTheStartWasClamped() {
 		assertThat(high(this.convention, context(restApi()))).doesNotContainKey("inferred_proxy.clock_skew_ms");
-		GatewayRequest skewed = with(restApi(), (r) -> new GatewayRequest(r.system(), NOW, NOW, 1234, r.domain(),
-				r.method(), r.path(), r.stage(), r.resourcePath(), r.accountId(), r.apiId(), r.region(), r.user()));
+		GatewayRequest skewed = with(restApi(), (r) -> GatewayRequest.builder(r.system(), NOW, NOW)
+			.clockSkewMillis(1234)
+			.domain(r.domain())
+			.method(r.method())
+			.path(r.path())
+			.stage(r.stage())
+			.resourcePath(r.resourcePath())
+			.accountId(r.accountId())
+			.apiId(r.apiId())
+			.region(r.region())
+			.user(r.user())
+			.build());
 		assertThat(high(this.convention, context(skewed))).containsEntry("inferred_proxy.clock_skew_ms", "1234");
 		DefaultInferredProxyObservationConvention otel = new DefaultInferredProxyObservationConvention(
 				AttributeVocabulary.OPENTELEMETRY);
@@ -593,9 +627,22 @@ class DefaultInferredProxyObservationConventionTests {
 
 	private static GatewayRequest correlated(GatewayRequest r, @Nullable String requestId,
 			@Nullable String xrayTraceId) {
-		return new GatewayRequest(r.system(), r.startEpochMillis(), r.receivedEpochMillis(), r.clockSkewMillis(),
-				r.domain(), r.method(), r.path(), r.stage(), r.resourcePath(), r.accountId(), r.apiId(), r.region(),
-				r.user(), r.userAgent(), requestId, xrayTraceId, r.secondPrecision());
+		return GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
+			.clockSkewMillis(r.clockSkewMillis())
+			.domain(r.domain())
+			.method(r.method())
+			.path(r.path())
+			.stage(r.stage())
+			.resourcePath(r.resourcePath())
+			.accountId(r.accountId())
+			.apiId(r.apiId())
+			.region(r.region())
+			.user(r.user())
+			.userAgent(r.userAgent())
+			.requestId(requestId)
+			.xrayTraceId(xrayTraceId)
+			.secondPrecision(r.secondPrecision())
+			.build();
 	}
 
 	/**
@@ -603,9 +650,22 @@ class DefaultInferredProxyObservationConventionTests {
 	 * attribute the convention can write for its gateway.
 	 */
 	private static GatewayRequest everything(GatewayRequest r) {
-		return new GatewayRequest(r.system(), NOW, NOW, 1234, r.domain(), r.method(), r.path(), r.stage(),
-				r.resourcePath(), "123456789012", "abc123", r.region(), "arn:aws:iam::123456789012:user/alice",
-				"curl/8.5.0", REQUEST_ID, XRAY_TRACE_ID, true);
+		return GatewayRequest.builder(r.system(), NOW, NOW)
+			.clockSkewMillis(1234)
+			.domain(r.domain())
+			.method(r.method())
+			.path(r.path())
+			.stage(r.stage())
+			.resourcePath(r.resourcePath())
+			.accountId("123456789012")
+			.apiId("abc123")
+			.region(r.region())
+			.user("arn:aws:iam::123456789012:user/alice")
+			.userAgent("curl/8.5.0")
+			.requestId(REQUEST_ID)
+			.xrayTraceId(XRAY_TRACE_ID)
+			.secondPrecision(true)
+			.build();
 	}
 
 	private static GatewayRequest minimal(GatewaySystem system) {
@@ -614,8 +674,16 @@ class DefaultInferredProxyObservationConventionTests {
 
 	private static GatewayRequest request(GatewaySystem system, String domain, String method, String path,
 			String stage, String resourcePath, String accountId, String apiId, String region) {
-		return new GatewayRequest(system, NOW - 100, NOW, 0, domain, method, path, stage, resourcePath, accountId,
-				apiId, region, null);
+		return GatewayRequest.builder(system, NOW - 100, NOW)
+			.domain(domain)
+			.method(method)
+			.path(path)
+			.stage(stage)
+			.resourcePath(resourcePath)
+			.accountId(accountId)
+			.apiId(apiId)
+			.region(region)
+			.build();
 	}
 
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
 import io.micrometer.common.KeyValue;
@@ -153,7 +154,7 @@ class InferredProxyContextTests {
 	private static InferredProxyContext gatewayContext() {
 		long now = System.currentTimeMillis();
 		GatewayRequest request = (GatewayRequest) new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
-				false)
+				false, TrustPolicy.none())
 			.parse(GatewayHeaders.restApi(now - 50)::get, () -> null, now);
 		return new InferredProxyContext(request, (name) -> null, System.nanoTime());
 	}

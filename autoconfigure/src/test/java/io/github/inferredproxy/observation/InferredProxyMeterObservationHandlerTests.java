@@ -104,8 +104,9 @@ class InferredProxyMeterObservationHandlerTests {
 	@Test
 	void secondPreciseRequestIsTimedButKeptOutOfTheTransitTimer() {
 		long now = System.currentTimeMillis();
-		GatewayRequest seconds = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 900, now, 0, null, null, null,
-				null, null, null, null, null, null, null, null, null, true);
+		GatewayRequest seconds = GatewayRequest.builder(GatewaySystem.AWS_HTTPAPI, now - 900, now)
+			.secondPrecision(true)
+			.build();
 		start(seconds).stop(200, null);
 		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().count()).isOne();
 		assertThat(this.meterRegistry.get("inferred.proxy.transit").timer().count()).isZero();
@@ -114,8 +115,9 @@ class InferredProxyMeterObservationHandlerTests {
 	@Test
 	void clampedRequestHasNoTransit() {
 		long now = System.currentTimeMillis();
-		GatewayRequest skewed = new GatewayRequest(GatewaySystem.AWS_APIGATEWAY, now, now, 2_000, null, null, null,
-				null, null, null, null, null, null);
+		GatewayRequest skewed = GatewayRequest.builder(GatewaySystem.AWS_APIGATEWAY, now, now)
+			.clockSkewMillis(2_000)
+			.build();
 		start(skewed).stop(200, null);
 		assertThat(this.meterRegistry.get("inferred.proxy.transit").timer().totalTime(TimeUnit.NANOSECONDS)).isZero();
 		assertThat(this.meterRegistry.get("inferred.proxy.requests").timer().totalTime(TimeUnit.MILLISECONDS))
@@ -146,8 +148,11 @@ class InferredProxyMeterObservationHandlerTests {
 		start(restApi(now - 10, now)).stop(200, null);
 		start(minimal(GatewaySystem.AZURE_APIM, now)).cancel(null);
 		start(restApi(now - 10, now)).stop(500, new IllegalStateException("boom"));
-		GatewayRequest weird = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 5, now, 0, "d", "PROPFIND",
-				"/raw/42", null, null, null, null, null, null);
+		GatewayRequest weird = GatewayRequest.builder(GatewaySystem.AWS_HTTPAPI, now - 5, now)
+			.domain("d")
+			.method("PROPFIND")
+			.path("/raw/42")
+			.build();
 		start(weird).stop(404, null);
 		for (String name : List.of("inferred.proxy.requests", "inferred.proxy.transit")) {
 			Collection<Meter> meters = this.meterRegistry.find(name).meters();
@@ -164,8 +169,12 @@ class InferredProxyMeterObservationHandlerTests {
 	@Test
 	void routeTagIsNeverTheRawPath() {
 		long now = System.currentTimeMillis();
-		GatewayRequest noTemplate = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now - 5, now, 0, "d", "GET",
-				"/users/42", "$default", null, null, null, null, null);
+		GatewayRequest noTemplate = GatewayRequest.builder(GatewaySystem.AWS_HTTPAPI, now - 5, now)
+			.domain("d")
+			.method("GET")
+			.path("/users/42")
+			.stage("$default")
+			.build();
 		start(noTemplate).stop(200, null);
 		Timer timer = this.meterRegistry.get("inferred.proxy.requests").timer();
 		assertThat(timer.getId().getTag("route")).isEqualTo("UNKNOWN");
@@ -298,8 +307,13 @@ class InferredProxyMeterObservationHandlerTests {
 	}
 
 	private static GatewayRequest forged(long now, String route, String stage) {
-		return new GatewayRequest(GatewaySystem.AWS_APIGATEWAY, now - 10, now, 0, "api.example.com", "GET",
-				"/prod/x", stage, route, null, null, null, null);
+		return GatewayRequest.builder(GatewaySystem.AWS_APIGATEWAY, now - 10, now)
+			.domain("api.example.com")
+			.method("GET")
+			.path("/prod/x")
+			.stage(stage)
+			.resourcePath(route)
+			.build();
 	}
 
 	private static int countOccurrences(String text, String part) {
@@ -340,12 +354,21 @@ class InferredProxyMeterObservationHandlerTests {
 	}
 
 	private static GatewayRequest restApi(long start, long received) {
-		return new GatewayRequest(GatewaySystem.AWS_APIGATEWAY, start, received, 0, "api.example.com", "GET",
-				"/prod/users/42", "prod", "/users/{id}", "123456789012", "abc123", "eu-west-3", null);
+		return GatewayRequest.builder(GatewaySystem.AWS_APIGATEWAY, start, received)
+			.domain("api.example.com")
+			.method("GET")
+			.path("/prod/users/42")
+			.stage("prod")
+			.resourcePath("/users/{id}")
+			.accountId("123456789012")
+			.apiId("abc123")
+			.region("eu-west-3")
+			.build();
 	}
 
 	private static GatewayRequest minimal(GatewaySystem system, long now) {
-		return new GatewayRequest(system, now - 5, now, 0, null, null, null, null, null, null, null, null, null);
+		return GatewayRequest.builder(system, now - 5, now)
+			.build();
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.GatewaySystem;
 import io.github.inferredproxy.gateway.RejectionReason;
@@ -154,7 +155,7 @@ class InferredProxyObservationPropertyTests {
 		long before = System.currentTimeMillis();
 		Headers headers = optional.with(GatewayHeaderParser.SYSTEM_HEADER, system.text())
 			.with("x-dd-proxy-request-time-ms", Long.toString(before + offsetMillis));
-		GatewayObservation observation = observations.start(headers.lookup());
+		GatewayObservation observation = observations.start(headers.lookup(), () -> null);
 		long after = System.currentTimeMillis();
 		boolean safelyInside = offsetMillis <= window.toleranceMillis()
 				&& offsetMillis >= -window.maxAgeMillis() + SLACK_MILLIS;
@@ -190,7 +191,7 @@ class InferredProxyObservationPropertyTests {
 		return this.observations.computeIfAbsent(window + " " + vocabulary + " " + recordUser,
 				(key) -> new InferredProxyObservations(this.registry,
 						new GatewayHeaderParser(Duration.ofMillis(window.maxAgeMillis()),
-								Duration.ofMillis(window.toleranceMillis()), recordUser),
+								Duration.ofMillis(window.toleranceMillis()), recordUser, TrustPolicy.none()),
 						null, new DefaultInferredProxyObservationConvention(vocabulary), List.of(RequestListeners.rejectionsInto(this.rejections))));
 	}
 
@@ -225,9 +226,20 @@ class InferredProxyObservationPropertyTests {
 			.combine(Arbitraries.of(GatewaySystem.class), times,
 					// And the X-Ray trace id, any text that meets the contract.
 					part.list().ofSize(GatewayArbitraries.OPTIONAL_HEADERS.size() + 1))
-			.as((system, time, parts) -> new Request(new GatewayRequest(system, time[0], NOW, time[1], parts.get(0),
-					parts.get(1), parts.get(2), parts.get(3), parts.get(4), parts.get(5), parts.get(6), parts.get(7),
-					parts.get(8), null, parts.get(9), parts.get(10), false)));
+			.as((system, time, parts) -> new Request(GatewayRequest.builder(system, time[0], NOW)
+			.clockSkewMillis(time[1])
+			.domain(parts.get(0))
+			.method(parts.get(1))
+			.path(parts.get(2))
+			.stage(parts.get(3))
+			.resourcePath(parts.get(4))
+			.accountId(parts.get(5))
+			.apiId(parts.get(6))
+			.region(parts.get(7))
+			.user(parts.get(8))
+			.requestId(parts.get(9))
+			.xrayTraceId(parts.get(10))
+			.build()));
 	}
 
 	@Provide

@@ -45,7 +45,7 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void startsAGatewayObservationForGatewayHeaders() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 100)));
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 100)), () -> null);
 		assertThat(observation).isNotNull();
 		assertThat(observation.getObservation().getContext()).isInstanceOf(InferredProxyContext.class);
 		assertThat(observation.getObservation().getContext().getName()).isEqualTo("inferred.proxy.requests");
@@ -64,7 +64,7 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void requestWithoutGatewayHeadersIsNeitherObservedNorCounted(CapturedOutput output) {
-		assertThat(this.observations.start((name) -> null)).isNull();
+		assertThat(this.observations.start((name) -> null, () -> null)).isNull();
 		assertThat(this.registry).doesNotHaveAnyObservation();
 		assertThat(this.rejections).isEmpty();
 		assertThat(output).doesNotContain(WARN_MARKER);
@@ -74,9 +74,9 @@ class InferredProxyObservationsTests {
 	void rejectedRequestIsCountedWithItsReason() {
 		Map<String, String> headers = GatewayHeaders.restApi(now());
 		headers.remove("x-dd-proxy-request-time-ms");
-		assertThat(this.observations.start(lookup(headers))).isNull();
+		assertThat(this.observations.start(lookup(headers), () -> null)).isNull();
 		headers.put("x-dd-proxy", "kong");
-		assertThat(this.observations.start(lookup(headers))).isNull();
+		assertThat(this.observations.start(lookup(headers), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.MISSING_REQUEST_TIME,
 				RejectionReason.UNSUPPORTED_SYSTEM);
 		assertThat(this.registry).doesNotHaveAnyObservation();
@@ -88,8 +88,8 @@ class InferredProxyObservationsTests {
 		missingTime.remove("x-dd-proxy-request-time-ms");
 		Map<String, String> tooOld = GatewayHeaders.restApi(now() - Duration.ofHours(1).toMillis());
 		for (int i = 0; i < 5; i++) {
-			this.observations.start(lookup(missingTime));
-			this.observations.start(lookup(tooOld));
+			this.observations.start(lookup(missingTime), () -> null);
+			this.observations.start(lookup(tooOld), () -> null);
 		}
 		assertThat(this.rejections).hasSize(10);
 		assertThat(countOccurrences(output.getOut() + output.getErr(), WARN_MARKER)).isEqualTo(2);
@@ -104,8 +104,8 @@ class InferredProxyObservationsTests {
 	void warningsAreCountedPerInstance(CapturedOutput output) {
 		Map<String, String> missingTime = GatewayHeaders.restApi(now());
 		missingTime.remove("x-dd-proxy-request-time-ms");
-		this.observations.start(lookup(missingTime));
-		new InferredProxyObservations(this.registry, parser(), null, new DefaultInferredProxyObservationConvention(), List.of()).start(lookup(missingTime));
+		this.observations.start(lookup(missingTime), () -> null);
+		new InferredProxyObservations(this.registry, parser(), null, new DefaultInferredProxyObservationConvention(), List.of()).start(lookup(missingTime), () -> null);
 		assertThat(countOccurrences(output.getOut() + output.getErr(), WARN_MARKER)).isEqualTo(2);
 	}
 
@@ -121,7 +121,7 @@ class InferredProxyObservationsTests {
 		headers.put("x-dd-proxy-secret", "the-real-secret");
 		assertThat(trusting.start(lookup(headers), () -> "192.0.2.1")).isNull();
 		// Without a remote address a network policy cannot hold.
-		assertThat(trusting.start(lookup(headers))).isNull();
+		assertThat(trusting.start(lookup(headers), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.UNTRUSTED, RejectionReason.UNTRUSTED,
 				RejectionReason.UNTRUSTED);
 		assertThat(this.registry).doesNotHaveAnyObservation();
@@ -139,7 +139,7 @@ class InferredProxyObservationsTests {
 		HeaderLookup failing = (name) -> {
 			throw new IllegalStateException("request already recycled");
 		};
-		assertThat(this.observations.start(failing)).isNull();
+		assertThat(this.observations.start(failing, () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
 		assertThat(output).contains(RejectionReason.INTERNAL_ERROR.advice())
 			.contains("request already recycled");
@@ -163,7 +163,7 @@ class InferredProxyObservationsTests {
 		});
 		InferredProxyObservations failing = new InferredProxyObservations(failingRegistry, parser(), null, new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
-		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
+		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
 	}
 
@@ -179,7 +179,7 @@ class InferredProxyObservationsTests {
 		};
 		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), failingConvention, new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
-		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
+		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
 	}
 
@@ -189,7 +189,7 @@ class InferredProxyObservationsTests {
 				List.of(RequestListeners.failing()));
 		Map<String, String> headers = GatewayHeaders.restApi(now());
 		headers.put("x-dd-proxy-request-time-ms", "soon");
-		assertThat(failing.start(lookup(headers))).isNull();
+		assertThat(failing.start(lookup(headers), () -> null)).isNull();
 	}
 
 	@Test
@@ -213,7 +213,7 @@ class InferredProxyObservationsTests {
 		};
 		InferredProxyObservations observations = new InferredProxyObservations(this.registry, parser(), null,
 				new DefaultInferredProxyObservationConvention(), List.of(first, RequestListeners.failing(), last));
-		GatewayObservation observation = observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		GatewayObservation observation = observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		assertThat(observation).isNotNull();
 		observation.stop(200, null);
 		assertThat(told).containsExactly("first prod", "last prod");
@@ -224,7 +224,7 @@ class InferredProxyObservationsTests {
 	void noObservationWhenTheRegistryIsNoop() {
 		InferredProxyObservations noop = new InferredProxyObservations(ObservationRegistry.NOOP, parser(), null, new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
-		assertThat(noop.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
+		assertThat(noop.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.rejections).isEmpty();
 	}
 
@@ -232,7 +232,7 @@ class InferredProxyObservationsTests {
 	void noObservationWhenAPredicateDisablesIt() {
 		this.registry.observationConfig()
 			.observationPredicate((name, context) -> !name.startsWith("inferred.proxy"));
-		assertThat(this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)))).isNull();
+		assertThat(this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.registry).doesNotHaveAnyObservation();
 		assertThat(this.rejections).isEmpty();
 	}
@@ -254,7 +254,7 @@ class InferredProxyObservationsTests {
 		};
 		InferredProxyObservations withCustom = new InferredProxyObservations(this.registry, parser(), custom, new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
-		GatewayObservation observation = withCustom.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		GatewayObservation observation = withCustom.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		observation.stop(200, null);
 		assertThat(this.registry).hasSingleObservationThat()
 			.hasNameEqualTo("gateway.requests")
@@ -315,7 +315,7 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void stopCopiesStatusAndErrorToTheContext() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		IllegalStateException failure = new IllegalStateException("boom");
 		observation.stop(500, failure);
 		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
@@ -327,7 +327,7 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void cancelCopiesTheSentStatusAndTheCancellationToTheContext() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		observation.cancel(null);
 		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
 		assertThat(context.getStatusCode()).isNull();
@@ -338,7 +338,7 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void onlyTheFirstOfStopAndCancelCounts() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		observation.cancel(200);
 		observation.stop(500, new IllegalStateException("late"));
 		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
@@ -370,7 +370,7 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		observation.stop(200, null);
 		observation.cancel(500);
 		observation.stop(null, null);
@@ -398,7 +398,7 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)));
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < 8; i++) {
 			Thread thread = new Thread(() -> observation.stop(200, null));
@@ -412,7 +412,7 @@ class InferredProxyObservationsTests {
 	}
 
 	private static GatewayHeaderParser parser() {
-		return new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false);
+		return new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none());
 	}
 
 	private static long now() {

@@ -28,8 +28,11 @@ class InferredProxyServerObservationHandlerTests {
 	InferredProxyServerObservationHandlerTests() {
 		this.registry.observationConfig().observationHandler(new InferredProxyServerObservationHandler());
 		long now = System.currentTimeMillis();
-		GatewayRequest request = new GatewayRequest(GatewaySystem.AWS_APIGATEWAY, now - 10, now, 0, null, "GET",
-				"/prod/orders/1", "prod", null, null, null, null, null);
+		GatewayRequest request = GatewayRequest.builder(GatewaySystem.AWS_APIGATEWAY, now - 10, now)
+			.method("GET")
+			.path("/prod/orders/1")
+			.stage("prod")
+			.build();
 		this.gateway = Observation
 			.createNotStarted("inferred.proxy.requests",
 					() -> new InferredProxyContext(request, (name) -> null, System.nanoTime()), this.registry)

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.GatewaySystem;
 import io.github.inferredproxy.gateway.HeaderLookup;
@@ -345,8 +346,9 @@ class InferredProxyTracingObservationHandlerTests {
 	@Test
 	void clampedStartIsTheReceiptTimeAndTheSkewIsAnAttribute() {
 		long now = System.currentTimeMillis();
-		GatewayRequest request = new GatewayRequest(GatewaySystem.AWS_HTTPAPI, now, now, 1500, null, null, null,
-				null, null, null, null, null, null);
+		GatewayRequest request = GatewayRequest.builder(GatewaySystem.AWS_HTTPAPI, now, now)
+			.clockSkewMillis(1500)
+			.build();
 		GatewayObservation gateway = new GatewayObservation(Observation
 			.createNotStarted(new DefaultInferredProxyObservationConvention(),
 					() -> new InferredProxyContext(request, (name) -> null, System.nanoTime()), this.registry)
@@ -368,8 +370,8 @@ class InferredProxyTracingObservationHandlerTests {
 					new DefaultTracingObservationHandler(simpleTracer)));
 		long gatewayTime = System.currentTimeMillis() - 20;
 		GatewayObservation gateway = new InferredProxyObservations(simpleRegistry,
-				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, new DefaultInferredProxyObservationConvention(), List.of())
-			.start(lookup(GatewayHeaders.restApi(gatewayTime)));
+				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null, new DefaultInferredProxyObservationConvention(), List.of())
+			.start(lookup(GatewayHeaders.restApi(gatewayTime)), () -> null);
 		gateway.stop(502, null);
 		SimpleSpan span = simpleTracer.onlySpan();
 		assertThat(span.getName()).isEqualTo("aws.apigateway");
@@ -498,8 +500,8 @@ class InferredProxyTracingObservationHandlerTests {
 
 	private GatewayObservation startGateway(Map<String, String> headers) {
 		InferredProxyObservations observations = new InferredProxyObservations(this.registry,
-				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null, new DefaultInferredProxyObservationConvention(), List.of());
-		GatewayObservation observation = observations.start(lookup(headers));
+				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null, new DefaultInferredProxyObservationConvention(), List.of());
+		GatewayObservation observation = observations.start(lookup(headers), () -> null);
 		assertThat(observation).isNotNull();
 		return observation;
 	}

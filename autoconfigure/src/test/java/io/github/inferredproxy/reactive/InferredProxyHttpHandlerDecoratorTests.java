@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyContext;
 import io.github.inferredproxy.observation.InferredProxyObservations;
@@ -34,7 +35,7 @@ class InferredProxyHttpHandlerDecoratorTests {
 	private final TestObservationRegistry registry = TestObservationRegistry.create();
 
 	private final InferredProxyObservations observations = new InferredProxyObservations(this.registry,
-			new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null,
+			new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null,
 			new DefaultInferredProxyObservationConvention(), List.of());
 
 	private final MockServerHttpResponse response = new MockServerHttpResponse();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyContext;
 import io.github.inferredproxy.observation.InferredProxyObservations;
@@ -35,7 +36,7 @@ class InferredProxyFilterTests {
 	private final TestObservationRegistry registry = TestObservationRegistry.create();
 
 	private final InferredProxyFilter filter = new InferredProxyFilter(new InferredProxyObservations(this.registry,
-			new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false), null,
+			new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null,
 			new DefaultInferredProxyObservationConvention(), List.of()));
 
 	private final MockHttpServletResponse response = new MockHttpServletResponse();

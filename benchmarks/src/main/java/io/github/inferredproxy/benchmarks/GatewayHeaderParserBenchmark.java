@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.HeaderLookup;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -37,7 +38,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 public class GatewayHeaderParserBenchmark {
 
 	private final GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
-			true);
+			true, TrustPolicy.none());
 
 	private long receivedEpochMillis;
 
@@ -58,7 +59,7 @@ public class GatewayHeaderParserBenchmark {
 		this.servletRequest = new MockHttpServletRequest("GET", GatewayHeaders.PATH);
 		headers.forEach(this.servletRequest::addHeader);
 		this.names = gateway.keySet().toArray(String[]::new);
-		if (!(this.parser.parse(this.mapLookup, this.receivedEpochMillis) instanceof GatewayRequest)) {
+		if (!(this.parser.parse(this.mapLookup, () -> null, this.receivedEpochMillis) instanceof GatewayRequest)) {
 			throw new IllegalStateException("The header set does not parse");
 		}
 	}
@@ -72,7 +73,7 @@ public class GatewayHeaderParserBenchmark {
 
 	@Benchmark
 	public GatewayHeaderParser.Result parseFromMap() {
-		return this.parser.parse(this.mapLookup, this.receivedEpochMillis);
+		return this.parser.parse(this.mapLookup, () -> null, this.receivedEpochMillis);
 	}
 
 	@Benchmark
@@ -84,7 +85,7 @@ public class GatewayHeaderParserBenchmark {
 
 	@Benchmark
 	public GatewayHeaderParser.Result parseFromServletRequest() {
-		return this.parser.parse(this.servletRequest::getHeader, this.receivedEpochMillis);
+		return this.parser.parse(this.servletRequest::getHeader, () -> null, this.receivedEpochMillis);
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservations;
@@ -106,7 +107,7 @@ final class TracingFixture {
 		}
 		// Defaults of InferredProxyProperties, except that x-dd-proxy-user is read too, so
 		// that a "full header set" is the worst case.
-		GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true);
+		GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true, TrustPolicy.none());
 		this.observations = new InferredProxyObservations(this.registry, parser, null,
 				new DefaultInferredProxyObservationConvention(), listeners);
 	}
