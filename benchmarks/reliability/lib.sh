@@ -1,7 +1,7 @@
-# Shared by soak.sh and forged-series.sh (sourced, not run). Everything listens on
-# 127.0.0.1 only, every wait is bounded, and cleanup stops, by PID, each process that
-# the script started: wrk (when in the background), the health poller, nginx, the
-# application.
+# Shared by soak.sh, forged-series.sh and ../load/run-peer.sh (sourced, not run).
+# Everything listens on 127.0.0.1 only, every wait is bounded, and cleanup stops, by PID,
+# each process that the script started: wrk (when in the background), the health poller,
+# nginx, a stand-in (standin_pid), the application.
 # shellcheck shell=bash
 
 STACK=${STACK:-servlet}
@@ -12,6 +12,7 @@ jar="$root/sample-app/target/inferred-proxy-sample-app-0.1.0-SNAPSHOT.jar"
 work=$(mktemp -d)
 app_pid=""
 nginx_pid=""
+standin_pid=""
 poller_pid=""
 wrk_pid=""
 base=""
@@ -34,6 +35,8 @@ cleanup() {
 	poller_pid=""
 	stop_pid "$nginx_pid" QUIT
 	nginx_pid=""
+	stop_pid "$standin_pid" TERM
+	standin_pid=""
 	stop_pid "$app_pid" TERM
 	app_pid=""
 	rm -rf "$work"
@@ -58,8 +61,12 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# Starts the sample on a free loopback port; more application arguments in "$@" and
-# APP_ARGS. Sets app_pid and base. Gives up after 90 s.
+# Starts the application ($jar, the sample unless the caller sets it) on a free loopback
+# port; more application arguments in "$@" and APP_ARGS. The caller may also set jvm_args
+# (JVM options after the heap and JVM_OPTS, such as -javaagent:...), app_env (NAME=value
+# for the application's environment) and health_path (what answers 2xx once it is up,
+# /actuator/health by default). Sets app_pid and base. Gives up after START_TIMEOUT
+# seconds (90).
 start_app() {
 	local port
 	port=$(free_port)
@@ -71,17 +78,22 @@ start_app() {
 	args+=("$@")
 	# shellcheck disable=SC2206
 	[ -n "${APP_ARGS:-}" ] && args+=($APP_ARGS)
-	java -Xms"$HEAP" -Xmx"$HEAP" -jar "$jar" "${args[@]}" > "$work/app.log" 2>&1 &
+	# shellcheck disable=SC2206
+	local jvm=(-Xms"$HEAP" -Xmx"$HEAP" ${JVM_OPTS:-} "${jvm_args[@]}")
+	env "${app_env[@]}" java "${jvm[@]}" -jar "$jar" "${args[@]}" > "$work/app.log" 2>&1 &
 	app_pid=$!
 	base="http://127.0.0.1:$port"
-	for _ in $(seq 1 180); do
-		if curl -fs -m 2 "$base/actuator/health" >/dev/null 2>&1; then return 0; fi
+	local timeout=${START_TIMEOUT:-90}
+	for _ in $(seq 1 $((timeout * 2))); do
+		if curl -fs -m 2 "$base${health_path:-/actuator/health}" >/dev/null 2>&1; then return 0; fi
 		kill -0 "$app_pid" 2>/dev/null || { cat "$work/app.log" >&2; exit 1; }
 		sleep 0.5
 	done
-	echo "The application did not start within 90 s" >&2
+	echo "The application did not start within $timeout s" >&2
 	exit 1
 }
+jvm_args=()
+app_env=()
 
 # Starts nginx with sample-app/nginx/nginx.conf (ports filled in, access log off so that
 # a long run does not fill the disk) in front of the application. Sets nginx_pid and
@@ -142,15 +154,20 @@ pid_ticks() {
 	echo "$total"
 }
 
-# The application's and nginx's (master and workers) CPU time, in clock ticks.
-own_ticks() {
-	local pids=("$app_pid")
+# The PIDs of the long-running helpers that the script started: nginx (master and
+# workers) and a stand-in.
+helper_pids() {
 	if [ -n "$nginx_pid" ]; then
-		pids+=("$nginx_pid")
-		# shellcheck disable=SC2207
-		pids+=($(pgrep -P "$nginx_pid" || true))
+		echo "$nginx_pid"
+		pgrep -P "$nginx_pid" || true
 	fi
-	pid_ticks "${pids[@]}"
+	if [ -n "$standin_pid" ]; then echo "$standin_pid"; fi
+}
+
+# The helpers' CPU time, in clock ticks.
+helper_ticks() {
+	# shellcheck disable=SC2046 # one PID a word
+	pid_ticks $(helper_pids)
 }
 
 # CPU seconds used by this script's finished child processes (wrk, curl, jcmd, ...), from
@@ -162,41 +179,47 @@ children_seconds() {
 		for (i = 1; i <= n; i++) { split(t[i], p, "m"); s += p[1] * 60 + p[2] } print s }' "$work/times"
 }
 
-# Marks the start of a CPU accounting window.
+# Marks the start of a CPU accounting window. Must run in the script's own shell (not in
+# $(...)), like cpu_report.
 cpu_mark() {
 	cpu_t0=$(date +%s.%N)
 	cpu_machine0=$(machine_ticks)
-	cpu_own0=$(own_ticks)
+	cpu_app0=$(pid_ticks "$app_pid")
+	cpu_helpers0=$(helper_ticks)
 	times > "$work/times"
 	cpu_children0=$(children_seconds)
 }
 
-# One line: the machine's busy CPU since cpu_mark, split into the application + nginx,
-# this script's children (mostly wrk), and every other process.
+# One line: the machine's busy CPU since cpu_mark, split into the application, the
+# helpers (nginx, a stand-in), this script's children (mostly wrk) and every other
+# process. Also sets cpu_app_seconds, the application's CPU time in the window.
 cpu_report() {
-	local hz
+	local hz app1
 	hz=$(getconf CLK_TCK)
+	app1=$(pid_ticks "$app_pid")
 	times > "$work/times"
+	cpu_app_seconds=$(awk -v a0="$cpu_app0" -v a1="$app1" -v hz="$hz" 'BEGIN { printf "%.2f\n", (a1 - a0) / hz }')
 	awk -v t0="$cpu_t0" -v t1="$(date +%s.%N)" -v m0="$cpu_machine0" -v m1="$(machine_ticks)" \
-		-v o0="$cpu_own0" -v o1="$(own_ticks)" -v c0="$cpu_children0" -v c1="$(children_seconds)" \
-		-v hz="$hz" -v cores="$(nproc)" 'BEGIN {
-			wall = t1 - t0; machine = (m1 - m0) / hz; own = (o1 - o0) / hz; kids = c1 - c0
-			other = machine - own - kids; if (other < 0) other = 0
-			printf "cpu window=%.0fs cores=%d busy=%.0fs (%.2f cores) app+nginx=%.0fs (%.2f) wrk+tools=%.0fs (%.2f) other-processes=%.0fs (%.2f cores)\n",
-				wall, cores, machine, machine / wall, own, own / wall, kids, kids / wall, other, other / wall }'
+		-v app="$cpu_app_seconds" -v h0="$cpu_helpers0" -v h1="$(helper_ticks)" \
+		-v c0="$cpu_children0" -v c1="$(children_seconds)" -v hz="$hz" -v cores="$(nproc)" 'BEGIN {
+			wall = t1 - t0; machine = (m1 - m0) / hz; helpers = (h1 - h0) / hz; kids = c1 - c0
+			other = machine - app - helpers - kids; if (other < 0) other = 0
+			printf "cpu window=%.1fs cores=%d busy=%.1fs (%.2f cores) app=%.1fs (%.2f) helpers=%.1fs (%.2f) wrk+tools=%.1fs (%.2f) other-processes=%.1fs (%.2f cores)\n",
+				wall, cores, machine, machine / wall, app, app / wall, helpers, helpers / wall, kids, kids / wall, other, other / wall }'
 }
 
 # The busiest processes that this script did not start, over one second (top's second
-# sample): "command %CPU" for the first five.
+# sample): "command %CPU" for the first five. Processes in other PID namespaces (other
+# containers) are not listed; their CPU still shows in cpu_report's other-processes.
 other_processes() {
-	top -b -n 2 -d 1 -w 200 2>/dev/null | awk -v a="$app_pid" -v n="${nginx_pid:-x}" '
+	top -b -n 2 -d 1 -w 200 2>/dev/null | awk -v own=" $app_pid $(helper_pids | tr '\n' ' ') " '
 		/^ *PID / { frame++; next }
-		frame == 2 && $1 != a && $1 != n && $9 + 0 > 0 { printf "%s%s %s%%", sep, $12, $9; sep = ", "; if (++k == 5) exit }
+		frame == 2 && index(own, " " $1 " ") == 0 && $9 + 0 > 0 { printf "%s%s %s%%", sep, $12, $9; sep = ", "; if (++k == 5) exit }
 		END { if (!k) printf "(none busy)"; print "" }'
 }
 
 # Meter series of one name, from the metrics endpoint (meters.py); a failure is
 # printed, not fatal.
 meters() {
-	python3 "$here/meters.py" "$base" "$@" 2>&1 | tail -1 || true
+	python3 "$root/benchmarks/reliability/meters.py" "$base" "$@" 2>&1 | tail -1 || true
 }
