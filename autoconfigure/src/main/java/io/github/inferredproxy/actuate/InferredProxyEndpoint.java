@@ -52,9 +52,8 @@ public class InferredProxyEndpoint {
 	@ReadOperation
 	public InferredProxyDescriptor inferredProxy() {
 		String reason = this.inactiveReason.get();
-		return new InferredProxyDescriptor(reason == null, reason, this.settings.get(),
-				new RequestsDescriptor(this.statistics.getAccepted(), this.statistics.getRejected(),
-						this.statistics.getLastRejection()));
+		return new InferredProxyDescriptor(reason == null, reason, this.settings.get(), new RequestsDescriptor(
+				this.statistics.getAccepted(), this.statistics.getRejected(), this.statistics.getLastRejection()));
 	}
 
 	/**

@@ -55,8 +55,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * from the gateway's {@code x-dd-proxy-*} headers, as the parent of the
  * {@code http.server.requests} span.
  * <p>
- * Ordered after the observation, tracing and metrics auto-configurations of Spring Boot
- * 4 and 3.5 (names of absent classes are ignored).
+ * Ordered after the observation, tracing and metrics auto-configurations of Spring Boot 4
+ * and 3.5 (names of absent classes are ignored).
  *
  * @author Inferred Proxy contributors
  */
@@ -104,8 +104,8 @@ public final class InferredProxyAutoConfiguration {
 	public static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE;
 
 	/**
-	 * {@code @Order} of the WebFlux {@code HttpHandlerDecoratorFactory}: outermost, around
-	 * Spring's {@code HttpWebHandlerAdapter} and its server observation.
+	 * {@code @Order} of the WebFlux {@code HttpHandlerDecoratorFactory}: outermost,
+	 * around Spring's {@code HttpWebHandlerAdapter} and its server observation.
 	 */
 	public static final int HTTP_HANDLER_DECORATOR_ORDER = Ordered.HIGHEST_PRECEDENCE;
 
@@ -121,8 +121,7 @@ public final class InferredProxyAutoConfiguration {
 					"It is replaced by inferred-proxy.max-tag-sets, which bounds the number of tag sets of the gateway "
 							+ "timers (1000 by default): remove it, and set inferred-proxy.max-tag-sets if needed.");
 		}
-		GatewayHeaderParser parser = new GatewayHeaderParser(
-				positive("inferred-proxy.max-age", properties.getMaxAge()),
+		GatewayHeaderParser parser = new GatewayHeaderParser(positive("inferred-proxy.max-age", properties.getMaxAge()),
 				notNegative("inferred-proxy.clock-skew-tolerance", properties.getClockSkewTolerance()),
 				properties.isRecordUser(), trustPolicy(properties.getTrust()));
 		return new InferredProxyObservations(observationRegistry, parser, customConvention.getIfAvailable(),
@@ -230,6 +229,24 @@ public final class InferredProxyAutoConfiguration {
 		return new GatewayServiceSpanFilter();
 	}
 
+	/**
+	 * Whether the switches still say "on" when the application starts. They decided at
+	 * build time already when the application was processed ahead of time, which fixes
+	 * the conditions; this keeps them working at run time then: the beans stay, and
+	 * neither the filter nor the decorator is applied. Without AOT it is always true
+	 * here, since the condition has just read the same environment.
+	 * @param environment the environment at start-up
+	 * @return whether the switches say on
+	 */
+	static boolean enabledAtStartUp(Environment environment) {
+		ConditionOutcome outcome = OnInferredProxyEnabledCondition.outcome(environment);
+		if (!outcome.isMatch()) {
+			logger.info("Inferred gateway spans are off at run time (" + outcome.getMessage()
+					+ "), although the application was processed ahead of time with them on.");
+		}
+		return outcome.isMatch();
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
 	@ConditionalOnBean(MeterRegistry.class)
@@ -262,7 +279,8 @@ public final class InferredProxyAutoConfiguration {
 	static class ServletConfiguration {
 
 		@Bean
-		@ConditionalOnMissingBean(value = InferredProxyFilter.class, parameterizedContainer = FilterRegistrationBean.class)
+		@ConditionalOnMissingBean(value = InferredProxyFilter.class,
+				parameterizedContainer = FilterRegistrationBean.class)
 		FilterRegistrationBean<InferredProxyFilter> inferredProxyFilter(InferredProxyObservations observations,
 				InferredProxyProperties properties, Environment environment, ResourceLoader resourceLoader) {
 			ForwardedHeaders.warnIfClientsCanSteerTrustedNetworks(properties, environment, resourceLoader, true);
@@ -293,22 +311,6 @@ public final class InferredProxyAutoConfiguration {
 			return (httpHandler) -> new InferredProxyHttpHandlerDecorator(httpHandler, observations);
 		}
 
-	}
-
-	/**
-	 * Whether the switches still say "on" when the application starts. They decided at
-	 * build time already when the application was processed ahead of time, which fixes
-	 * the conditions; this keeps them working at run time then: the beans stay, and
-	 * neither the filter nor the decorator is applied. Without AOT it is always true
-	 * here, since the condition has just read the same environment.
-	 */
-	static boolean enabledAtStartUp(Environment environment) {
-		ConditionOutcome outcome = OnInferredProxyEnabledCondition.outcome(environment);
-		if (!outcome.isMatch()) {
-			logger.info("Inferred gateway spans are off at run time (" + outcome.getMessage()
-					+ "), although the application was processed ahead of time with them on.");
-		}
-		return outcome.isMatch();
 	}
 
 	/**
@@ -346,7 +348,8 @@ public final class InferredProxyAutoConfiguration {
 								: "on this server, any client";
 			}
 			else if ("framework".equals(strategy) && servlet) {
-				// WebFlux's ForwardedHeaderTransformer runs inside the starter's decorator.
+				// WebFlux's ForwardedHeaderTransformer runs inside the starter's
+				// decorator.
 				who = "any client, when Spring's ForwardedHeaderFilter runs before the starter's filter";
 			}
 			else if (tomcat && remoteIpValveConfigured(environment)) {
@@ -373,6 +376,8 @@ public final class InferredProxyAutoConfiguration {
 		/**
 		 * The strategy as Boot's lenient enum binding reads it ({@code NATIVE},
 		 * {@code " native"}), or {@code null} when not set or empty.
+		 * @param strategy the property's value
+		 * @return the strategy, or {@code null}
 		 */
 		private static @Nullable String normalized(@Nullable String strategy) {
 			if (!StringUtils.hasText(strategy)) {

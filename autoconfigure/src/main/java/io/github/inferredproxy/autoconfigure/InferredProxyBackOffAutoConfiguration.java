@@ -32,7 +32,7 @@ import org.springframework.util.ClassUtils;
 public final class InferredProxyBackOffAutoConfiguration {
 
 	@Bean
-	static BackOffReport inferredProxyBackOffReport(ListableBeanFactory beanFactory, ResourceLoader resourceLoader) {
+	BackOffReport inferredProxyBackOffReport(ListableBeanFactory beanFactory, ResourceLoader resourceLoader) {
 		return new BackOffReport(beanFactory, resourceLoader.getClassLoader());
 	}
 
@@ -75,8 +75,10 @@ public final class InferredProxyBackOffAutoConfiguration {
 
 		/**
 		 * Say what keeps the auto-configuration from applying, and what to add.
-		 * @return the reason, or {@code null} when nothing the auto-configuration needs is
-		 * missing
+		 * @param beanFactory the application's beans
+		 * @param classLoader the application's class loader
+		 * @return the reason, or {@code null} when nothing the auto-configuration needs
+		 * is missing
 		 */
 		static @Nullable String reason(ListableBeanFactory beanFactory, ClassLoader classLoader) {
 			List<String> missing = new ArrayList<>();
@@ -95,7 +97,8 @@ public final class InferredProxyBackOffAutoConfiguration {
 				}
 			}
 			if (missing.isEmpty()) {
-				// Another reason, such as an InferredProxyObservations bean of the user's.
+				// Another reason, such as an InferredProxyObservations bean of the
+				// user's.
 				return null;
 			}
 			boolean boot4 = ClassUtils.isPresent(BOOT_4_TRACING, classLoader);

@@ -57,6 +57,11 @@ public final class InferredProxyEndpointAutoConfiguration {
 	/**
 	 * Read when the endpoint is: the switches at run time (they count even when the
 	 * application was processed ahead of time), else what the auto-configuration lacked.
+	 * @param observations the instrumentation, if the auto-configuration applied
+	 * @param environment the environment
+	 * @param beanFactory the application's beans
+	 * @param classLoader the application's class loader
+	 * @return why gateway spans are not active, or {@code null} when they are
 	 */
 	private static @Nullable String inactiveReason(ObjectProvider<InferredProxyObservations> observations,
 			Environment environment, ListableBeanFactory beanFactory, ClassLoader classLoader) {

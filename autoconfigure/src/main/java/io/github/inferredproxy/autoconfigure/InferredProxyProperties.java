@@ -19,8 +19,9 @@ public class InferredProxyProperties {
 
 	/**
 	 * Whether to create inferred gateway spans. When not set, Datadog's
-	 * 'dd.trace.inferred.proxy.services.enabled' (env DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED)
-	 * decides. Read by the auto-configuration's condition, before binding.
+	 * 'dd.trace.inferred.proxy.services.enabled' (env
+	 * DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED) decides. Read by the auto-configuration's
+	 * condition, before binding.
 	 */
 	// Boxed, so that an empty value (which the condition treats as not set) binds too.
 	private @Nullable Boolean enabled = true;
@@ -182,8 +183,8 @@ public class InferredProxyProperties {
 	/**
 	 * Which requests may carry gateway headers. The headers are plain request headers: a
 	 * client that reaches the application directly can forge them. Without a shared
-	 * secret and without networks, every request is trusted; with both, both must hold.
-	 * A request that fails the policy gets no gateway span.
+	 * secret and without networks, every request is trusted; with both, both must hold. A
+	 * request that fails the policy gets no gateway span.
 	 */
 	public static class Trust {
 

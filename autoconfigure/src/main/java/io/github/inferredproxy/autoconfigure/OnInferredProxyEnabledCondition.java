@@ -15,9 +15,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * else Datadog's {@code dd.trace.inferred.proxy.services.enabled} (which also reads the
  * environment variable {@code DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED}), else true.
  * <p>
- * Ahead-of-time processing evaluates conditions once, at build time; the auto-configuration
- * therefore asks {@link #isEnabled(Environment)} again at start-up, so that both switches
- * work in an AOT-processed application too.
+ * Ahead-of-time processing evaluates conditions once, at build time; the
+ * auto-configuration therefore asks {@link #isEnabled(Environment)} again at start-up, so
+ * that both switches work in an AOT-processed application too.
  *
  * @author Inferred Proxy contributors
  */
@@ -42,8 +42,10 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 		ConditionMessage.Builder message = ConditionMessage.forCondition("Inferred proxy enabled");
 		for (String name : new String[] { PROPERTY, DATADOG_PROPERTY }) {
 			String value = environment.getProperty(name);
-			// An empty value counts as not set: deployment templates often render an unset
-			// variable (DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED=) as an empty one, and that
+			// An empty value counts as not set: deployment templates often render an
+			// unset
+			// variable (DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED=) as an empty one, and
+			// that
 			// must not fail start-up. Spring's own property conditions do not fail on it
 			// either.
 			if (value != null && !value.isBlank()) {
@@ -51,8 +53,8 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 				return new ConditionOutcome(enabled, message.because(name + " is " + enabled));
 			}
 		}
-		return ConditionOutcome.match(message.because("on by default: neither " + PROPERTY + " nor "
-				+ DATADOG_PROPERTY + " is set"));
+		return ConditionOutcome
+			.match(message.because("on by default: neither " + PROPERTY + " nor " + DATADOG_PROPERTY + " is set"));
 	}
 
 	// The values Spring's own boolean conversion accepts.
@@ -60,9 +62,10 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 		return switch (value.toLowerCase(Locale.ROOT)) {
 			case "true", "on", "yes", "1" -> true;
 			case "false", "off", "no", "0" -> false;
-			// Boot's failure analyzer turns this into a start-up report naming the origin.
-			default -> throw new InvalidConfigurationPropertyValueException(name, value,
-					"Set it to 'true' or 'false'.");
+			// Boot's failure analyzer turns this into a start-up report naming the
+			// origin.
+			default ->
+				throw new InvalidConfigurationPropertyValueException(name, value, "Set it to 'true' or 'false'.");
 		};
 	}
 

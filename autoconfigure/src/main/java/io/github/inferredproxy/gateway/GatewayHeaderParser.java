@@ -76,9 +76,9 @@ public final class GatewayHeaderParser {
 	/**
 	 * Read the gateway headers of a request, checking the trust policy first.
 	 * @param headers the request headers
-	 * @param remoteAddress supplies the remote IP address of the request (or
-	 * {@code null} when unknown), only called for a request with an {@code x-dd-proxy}
-	 * header when the trust policy has trusted networks
+	 * @param remoteAddress supplies the remote IP address of the request (or {@code null}
+	 * when unknown), only called for a request with an {@code x-dd-proxy} header when the
+	 * trust policy has trusted networks
 	 * @param receivedEpochMillis when the application received the request
 	 * @return {@code null} when the request has no {@code x-dd-proxy} header, a
 	 * {@link GatewayRequest} when a span should be created, else the
@@ -154,11 +154,13 @@ public final class GatewayHeaderParser {
 	/**
 	 * The gateway's request id, kept only when it is 1 to {@value #MAX_REQUEST_ID_LENGTH}
 	 * visible ASCII characters without blanks, else dropped (never cut, and never a
-	 * reason to reject the request). The ids gateways generate are far shorter: a UUID for
-	 * a REST API, a short base64-like id for an HTTP API, a GUID for API Management. The
-	 * id is a join key that the MDC writes into every log line of the request: a cut id
-	 * joins with nothing, and blanks or other characters in it could forge fields of a
+	 * reason to reject the request). The ids gateways generate are far shorter: a UUID
+	 * for a REST API, a short base64-like id for an HTTP API, a GUID for API Management.
+	 * The id is a join key that the MDC writes into every log line of the request: a cut
+	 * id joins with nothing, and blanks or other characters in it could forge fields of a
 	 * log line.
+	 * @param headers the request headers
+	 * @return the request id, or {@code null}
 	 */
 	private static @Nullable String requestId(HeaderLookup headers) {
 		String value = headers.firstValue(REQUEST_ID_HEADER);
@@ -213,6 +215,10 @@ public final class GatewayHeaderParser {
 	/**
 	 * Whether {@code text[start, end)} is {@code 1-} + 8 hex digits + {@code -} + 24 hex
 	 * digits: version 1, the epoch seconds, 96 random bits.
+	 * @param text the header value
+	 * @param start where the candidate starts
+	 * @param end where it ends (exclusive)
+	 * @return whether it is an X-Ray trace id
 	 */
 	private static boolean isXrayTraceId(String text, int start, int end) {
 		if (end - start != XRAY_TRACE_ID_LENGTH || text.charAt(start) != '1' || text.charAt(start + 1) != '-'
@@ -230,6 +236,8 @@ public final class GatewayHeaderParser {
 	/**
 	 * ASCII only: {@link Character#digit(char, int)} also takes other scripts' digits and
 	 * full-width letters.
+	 * @param c the character
+	 * @return whether it is 0-9, a-f or A-F
 	 */
 	private static boolean isAsciiHexDigit(char c) {
 		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -278,8 +286,8 @@ public final class GatewayHeaderParser {
 	 * Cut a value to {@link #MAX_VALUE_LENGTH} characters, never in the middle of a
 	 * surrogate pair (a lone surrogate is not valid Unicode, and exporters turn it into
 	 * '?' or drop the attribute), and without the blanks the cut left at its end. Values
-	 * composed of several header values (an ARN, a URL) must go through it too: each
-	 * part is within the limit, their concatenation is not.
+	 * composed of several header values (an ARN, a URL) must go through it too: each part
+	 * is within the limit, their concatenation is not.
 	 * @param value the value, not blank
 	 * @return the value, cut if needed
 	 */
@@ -294,6 +302,8 @@ public final class GatewayHeaderParser {
 
 	/**
 	 * Whether a value holds a control character, other than spaces and tabs padding it.
+	 * @param value the header value
+	 * @return whether it holds one
 	 */
 	private static boolean hasControlCharacter(String value) {
 		int start = 0;
@@ -320,6 +330,7 @@ public final class GatewayHeaderParser {
 	/**
 	 * Parse 1 to 19 ASCII digits; {@link Long#parseLong(String)} would also accept signs
 	 * and non-ASCII digits.
+	 * @param text the digits
 	 * @return the value, or {@code -1} when the text is not such a number or overflows
 	 */
 	private static long parseEpochMillis(String text) {

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @author Inferred Proxy contributors
  */
 public final class GatewayRequest implements GatewayHeaderParser.Result {
+
 	private final GatewaySystem system;
 
 	private final long startEpochMillis;
@@ -48,8 +49,13 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 
 	private final boolean secondPrecision;
 
-	// Positional, for the parser only: a builder would cost every gateway request an object.
-	GatewayRequest(GatewaySystem system, long startEpochMillis, long receivedEpochMillis, long clockSkewMillis, @Nullable String domain, @Nullable String method, @Nullable String path, @Nullable String stage, @Nullable String resourcePath, @Nullable String accountId, @Nullable String apiId, @Nullable String region, @Nullable String user, @Nullable String userAgent, @Nullable String requestId, @Nullable String xrayTraceId, boolean secondPrecision) {
+	// Positional, for the parser only: a builder would cost every gateway request an
+	// object.
+	GatewayRequest(GatewaySystem system, long startEpochMillis, long receivedEpochMillis, long clockSkewMillis,
+			@Nullable String domain, @Nullable String method, @Nullable String path, @Nullable String stage,
+			@Nullable String resourcePath, @Nullable String accountId, @Nullable String apiId, @Nullable String region,
+			@Nullable String user, @Nullable String userAgent, @Nullable String requestId, @Nullable String xrayTraceId,
+			boolean secondPrecision) {
 		this.system = system;
 		this.startEpochMillis = startEpochMillis;
 		this.receivedEpochMillis = receivedEpochMillis;
@@ -90,8 +96,8 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 	}
 
 	/**
-	 * Return when the gateway received the request, clamped to the application's receipt when the
-	 * gateway's clock was slightly ahead.
+	 * Return when the gateway received the request, clamped to the application's receipt
+	 * when the gateway's clock was slightly ahead.
 	 * @return the value
 	 */
 	public long startEpochMillis() {
@@ -107,8 +113,8 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 	}
 
 	/**
-	 * Return how far ahead of the application's clock the gateway's time was ({@code 0} when it was
-	 * not ahead).
+	 * Return how far ahead of the application's clock the gateway's time was ({@code 0}
+	 * when it was not ahead).
 	 * @return the value
 	 */
 	public long clockSkewMillis() {
@@ -180,7 +186,8 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 	}
 
 	/**
-	 * Return the caller identity ({@code x-dd-proxy-user}), only when recording it is enabled.
+	 * Return the caller identity ({@code x-dd-proxy-user}), only when recording it is
+	 * enabled.
 	 * @return the value, or {@code null} when unknown
 	 */
 	public @Nullable String user() {
@@ -196,9 +203,9 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 	}
 
 	/**
-	 * Return the gateway's id of the request ({@code x-dd-proxy-request-id}), which its access log
-	 * also writes: at most {@value GatewayHeaderParser#MAX_REQUEST_ID_LENGTH} visible ASCII
-	 * characters.
+	 * Return the gateway's id of the request ({@code x-dd-proxy-request-id}), which its
+	 * access log also writes: at most {@value GatewayHeaderParser#MAX_REQUEST_ID_LENGTH}
+	 * visible ASCII characters.
 	 * @return the value, or {@code null} when unknown
 	 */
 	public @Nullable String requestId() {
@@ -206,8 +213,9 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 	}
 
 	/**
-	 * Return the X-Ray trace id, the {@code Root} of the request's {@code X-Amzn-Trace-Id} header,
-	 * in the X-Ray format ({@code 1-5759e988-bd862e3fe1be46a994272793}).
+	 * Return the X-Ray trace id, the {@code Root} of the request's
+	 * {@code X-Amzn-Trace-Id} header, in the X-Ray format
+	 * ({@code 1-5759e988-bd862e3fe1be46a994272793}).
 	 * @return the value, or {@code null} when unknown
 	 */
 	public @Nullable String xrayTraceId() {
@@ -215,7 +223,8 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 	}
 
 	/**
-	 * Return whether the gateway's time was known to the second only (an HTTP API's {@code
+	 * Return whether the gateway's time was known to the second only (an HTTP API's
+	 * {@code
 	 * requestTimeEpoch}): the span may start up to 999 ms early and the transit is not
 	 * measured.
 	 * @return the value
@@ -248,17 +257,33 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 		if (!(obj instanceof GatewayRequest other)) {
 			return false;
 		}
-		return this.system == other.system && this.startEpochMillis == other.startEpochMillis && this.receivedEpochMillis == other.receivedEpochMillis && this.clockSkewMillis == other.clockSkewMillis && Objects.equals(this.domain, other.domain) && Objects.equals(this.method, other.method) && Objects.equals(this.path, other.path) && Objects.equals(this.stage, other.stage) && Objects.equals(this.resourcePath, other.resourcePath) && Objects.equals(this.accountId, other.accountId) && Objects.equals(this.apiId, other.apiId) && Objects.equals(this.region, other.region) && Objects.equals(this.user, other.user) && Objects.equals(this.userAgent, other.userAgent) && Objects.equals(this.requestId, other.requestId) && Objects.equals(this.xrayTraceId, other.xrayTraceId) && this.secondPrecision == other.secondPrecision;
+		return this.system == other.system && this.startEpochMillis == other.startEpochMillis
+				&& this.receivedEpochMillis == other.receivedEpochMillis
+				&& this.clockSkewMillis == other.clockSkewMillis && Objects.equals(this.domain, other.domain)
+				&& Objects.equals(this.method, other.method) && Objects.equals(this.path, other.path)
+				&& Objects.equals(this.stage, other.stage) && Objects.equals(this.resourcePath, other.resourcePath)
+				&& Objects.equals(this.accountId, other.accountId) && Objects.equals(this.apiId, other.apiId)
+				&& Objects.equals(this.region, other.region) && Objects.equals(this.user, other.user)
+				&& Objects.equals(this.userAgent, other.userAgent) && Objects.equals(this.requestId, other.requestId)
+				&& Objects.equals(this.xrayTraceId, other.xrayTraceId) && this.secondPrecision == other.secondPrecision;
 	}
 
 	@Override
 	public int hashCode() {
-		return Objects.hash(this.system, this.startEpochMillis, this.receivedEpochMillis, this.clockSkewMillis, this.domain, this.method, this.path, this.stage, this.resourcePath, this.accountId, this.apiId, this.region, this.user, this.userAgent, this.requestId, this.xrayTraceId, this.secondPrecision);
+		return Objects.hash(this.system, this.startEpochMillis, this.receivedEpochMillis, this.clockSkewMillis,
+				this.domain, this.method, this.path, this.stage, this.resourcePath, this.accountId, this.apiId,
+				this.region, this.user, this.userAgent, this.requestId, this.xrayTraceId, this.secondPrecision);
 	}
 
 	@Override
 	public String toString() {
-		return "GatewayRequest[system=" + this.system + ", startEpochMillis=" + this.startEpochMillis + ", receivedEpochMillis=" + this.receivedEpochMillis + ", clockSkewMillis=" + this.clockSkewMillis + ", domain=" + this.domain + ", method=" + this.method + ", path=" + this.path + ", stage=" + this.stage + ", resourcePath=" + this.resourcePath + ", accountId=" + this.accountId + ", apiId=" + this.apiId + ", region=" + this.region + ", user=" + this.user + ", userAgent=" + this.userAgent + ", requestId=" + this.requestId + ", xrayTraceId=" + this.xrayTraceId + ", secondPrecision=" + this.secondPrecision + "]";
+		return "GatewayRequest[system=" + this.system + ", startEpochMillis=" + this.startEpochMillis
+				+ ", receivedEpochMillis=" + this.receivedEpochMillis + ", clockSkewMillis=" + this.clockSkewMillis
+				+ ", domain=" + this.domain + ", method=" + this.method + ", path=" + this.path + ", stage="
+				+ this.stage + ", resourcePath=" + this.resourcePath + ", accountId=" + this.accountId + ", apiId="
+				+ this.apiId + ", region=" + this.region + ", user=" + this.user + ", userAgent=" + this.userAgent
+				+ ", requestId=" + this.requestId + ", xrayTraceId=" + this.xrayTraceId + ", secondPrecision="
+				+ this.secondPrecision + "]";
 	}
 
 	/**
@@ -308,8 +333,8 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 		}
 
 		/**
-		 * Set how far ahead of the application's clock the gateway's time was ({@code 0} when it was
-		 * not ahead).
+		 * Set how far ahead of the application's clock the gateway's time was ({@code 0}
+		 * when it was not ahead).
 		 * @param clockSkewMillis the value
 		 * @return this builder
 		 */
@@ -399,7 +424,8 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 		}
 
 		/**
-		 * Set the caller identity ({@code x-dd-proxy-user}), only when recording it is enabled.
+		 * Set the caller identity ({@code x-dd-proxy-user}), only when recording it is
+		 * enabled.
 		 * @param user the value
 		 * @return this builder
 		 */
@@ -419,9 +445,9 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 		}
 
 		/**
-		 * Set the gateway's id of the request ({@code x-dd-proxy-request-id}), which its access log
-		 * also writes: at most {@value GatewayHeaderParser#MAX_REQUEST_ID_LENGTH} visible ASCII
-		 * characters.
+		 * Set the gateway's id of the request ({@code x-dd-proxy-request-id}), which its
+		 * access log also writes: at most
+		 * {@value GatewayHeaderParser#MAX_REQUEST_ID_LENGTH} visible ASCII characters.
 		 * @param requestId the value
 		 * @return this builder
 		 */
@@ -431,8 +457,9 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 		}
 
 		/**
-		 * Set the X-Ray trace id, the {@code Root} of the request's {@code X-Amzn-Trace-Id} header,
-		 * in the X-Ray format ({@code 1-5759e988-bd862e3fe1be46a994272793}).
+		 * Set the X-Ray trace id, the {@code Root} of the request's
+		 * {@code X-Amzn-Trace-Id} header, in the X-Ray format
+		 * ({@code 1-5759e988-bd862e3fe1be46a994272793}).
 		 * @param xrayTraceId the value
 		 * @return this builder
 		 */
@@ -442,9 +469,10 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 		}
 
 		/**
-		 * Set whether the gateway's time was known to the second only (an HTTP API's {@code
-		 * requestTimeEpoch}): the span may start up to 999 ms early and the transit is not
-		 * measured.
+		 * Set whether the gateway's time was known to the second only (an HTTP API's
+		 * {@code
+		 * requestTimeEpoch}): the span may start up to 999 ms early and the transit is
+		 * not measured.
 		 * @param secondPrecision the value
 		 * @return this builder
 		 */
@@ -458,7 +486,10 @@ public final class GatewayRequest implements GatewayHeaderParser.Result {
 		 * @return the request
 		 */
 		public GatewayRequest build() {
-			return new GatewayRequest(this.system, this.startEpochMillis, this.receivedEpochMillis, this.clockSkewMillis, this.domain, this.method, this.path, this.stage, this.resourcePath, this.accountId, this.apiId, this.region, this.user, this.userAgent, this.requestId, this.xrayTraceId, this.secondPrecision);
+			return new GatewayRequest(this.system, this.startEpochMillis, this.receivedEpochMillis,
+					this.clockSkewMillis, this.domain, this.method, this.path, this.stage, this.resourcePath,
+					this.accountId, this.apiId, this.region, this.user, this.userAgent, this.requestId,
+					this.xrayTraceId, this.secondPrecision);
 		}
 
 	}

@@ -65,7 +65,8 @@ public enum RejectionReason implements GatewayHeaderParser.Result {
 	/**
 	 * The starter failed unexpectedly; the request was served without a gateway span.
 	 */
-	INTERNAL_ERROR("internal-error", "creating the gateway span failed unexpectedly (the exception follows; later ones are logged at DEBUG)");
+	INTERNAL_ERROR("internal-error",
+			"creating the gateway span failed unexpectedly (the exception follows; later ones are logged at DEBUG)");
 
 	private final String tagValue;
 

@@ -134,7 +134,8 @@ public final class TrustPolicy {
 	private static boolean matchesSharedSecret(byte[] expected, @Nullable String received) {
 		byte[] actual = (received != null) ? unquote(received).getBytes(StandardCharsets.UTF_8) : new byte[0];
 		// Constant time: the time taken depends on the length of the expected value only,
-		// so it tells a client neither how much of a guess was right nor the secret's length.
+		// so it tells a client neither how much of a guess was right nor the secret's
+		// length.
 		return MessageDigest.isEqual(expected, actual);
 	}
 
@@ -177,8 +178,8 @@ public final class TrustPolicy {
 
 	/**
 	 * Parse an IP literal, never resolving a name: dotted-decimal IPv4 without leading
-	 * zeros (which some tools read as octal), or IPv6 (RFC 4291 text forms, without zone).
-	 * An IPv4-mapped IPv6 address is returned as its IPv4 address.
+	 * zeros (which some tools read as octal), or IPv6 (RFC 4291 text forms, without
+	 * zone). An IPv4-mapped IPv6 address is returned as its IPv4 address.
 	 * @param text the literal
 	 * @return its 4 or 16 bytes, or {@code null} when it is not an IP literal
 	 */
@@ -267,6 +268,9 @@ public final class TrustPolicy {
 	/**
 	 * Parse colon-separated groups of 1 to 4 hex digits, the last one perhaps a dotted
 	 * IPv4 address (two groups).
+	 * @param text the address text
+	 * @param mayEndWithIpv4 whether the last 32 bits may be written as an IPv4 address
+	 * @return the groups, or {@code null} when the text is not such an address
 	 */
 	private static int @Nullable [] parseGroups(String text, boolean mayEndWithIpv4) {
 		if (text.isEmpty()) {
@@ -319,7 +323,10 @@ public final class TrustPolicy {
 	}
 
 	/**
-	 * Strip surrounding blanks and one pair of single quotes, as for every gateway header.
+	 * Strip surrounding blanks and one pair of single quotes, as for every gateway
+	 * header.
+	 * @param value the value
+	 * @return the value without the quotes
 	 */
 	private static String unquote(String value) {
 		String result = value.strip();
@@ -365,8 +372,8 @@ public final class TrustPolicy {
 				int mappedOffset = (addressText.indexOf(':') >= 0 && address.length == 4) ? 96 : 0;
 				prefixLength -= mappedOffset;
 				if (prefixLength < 0 || prefixLength > bits) {
-					throw new IllegalArgumentException("Set a prefix length from " + mappedOffset + " to "
-							+ (bits + mappedOffset) + ".");
+					throw new IllegalArgumentException(
+							"Set a prefix length from " + mappedOffset + " to " + (bits + mappedOffset) + ".");
 				}
 			}
 			Network network = new Network(address, prefixLength);

@@ -15,9 +15,9 @@ import io.micrometer.common.KeyValues;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Default {@link InferredProxyObservationConvention}: observation
- * {@value #DEFAULT_NAME}, span named after the gateway ({@code aws.apigateway}, ...),
- * with Datadog's and OpenTelemetry's attributes. Override a method to change one key.
+ * Default {@link InferredProxyObservationConvention}: observation {@value #DEFAULT_NAME},
+ * span named after the gateway ({@code aws.apigateway}, ...), with Datadog's and
+ * OpenTelemetry's attributes. Override a method to change one key.
  *
  * @author Inferred Proxy contributors
  */
@@ -78,8 +78,8 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 
 	/**
 	 * Return the meter tags. Empty until the response is complete
-	 * ({@link InferredProxyContext#isResponseComplete()}): Micrometer asks at start and at
-	 * stop, and only the values at stop are used. An override should keep that gate.
+	 * ({@link InferredProxyContext#isResponseComplete()}): Micrometer asks at start and
+	 * at stop, and only the values at stop are used. An override should keep that gate.
 	 * @param context the context
 	 * @return the key values
 	 */
@@ -167,8 +167,7 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 	 * Return the span attributes of the configured vocabularies, the gateway's service,
 	 * the clock skew when there was one, the precision of a gateway time known to the
 	 * second only, and the X-Ray trace id when the request has one. Empty until the
-	 * response is complete, as
-	 * {@link #getLowCardinalityKeyValues}.
+	 * response is complete, as {@link #getLowCardinalityKeyValues}.
 	 * @param context the context
 	 * @return the key values
 	 */
@@ -218,7 +217,8 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		String url = (request.domain() != null && request.path() != null)
 				? GatewayHeaderParser.truncate("https://" + request.domain() + request.path()) : null;
 		Integer status = context.getStatusCode();
-		// One list and one sort: chained KeyValues.and() calls copy and sort the whole set
+		// One list and one sort: chained KeyValues.and() calls copy and sort the whole
+		// set
 		// once per key. Added in key order, so that the sort has nothing to move.
 		List<KeyValue> keyValues = new ArrayList<>(19);
 		keyValues.add(HighCardinalityKeyNames.INFERRED_SPAN.withValue("1"));
@@ -255,8 +255,9 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		boolean azure = request.system() == GatewaySystem.AZURE_APIM;
 		// In key order, as above.
 		List<KeyValue> keyValues = new ArrayList<>(13);
-		optional(keyValues, azure ? HighCardinalityKeyNames.AZ_SERVICE_REQUEST_ID
-				: HighCardinalityKeyNames.AWS_REQUEST_ID, request.requestId());
+		optional(keyValues,
+				azure ? HighCardinalityKeyNames.AZ_SERVICE_REQUEST_ID : HighCardinalityKeyNames.AWS_REQUEST_ID,
+				request.requestId());
 		optional(keyValues, HighCardinalityKeyNames.CLOUD_ACCOUNT_ID, request.accountId());
 		keyValues.add(HighCardinalityKeyNames.CLOUD_PROVIDER.withValue(request.system().cloudProvider()));
 		optional(keyValues, HighCardinalityKeyNames.CLOUD_REGION, request.region());

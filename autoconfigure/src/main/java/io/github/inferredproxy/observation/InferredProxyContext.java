@@ -249,8 +249,8 @@ public class InferredProxyContext extends ReceiverContext<HeaderLookup> {
 
 		synchronized void remove(String key) {
 			if (get(key) != null) {
-				this.keyValues = KeyValues.of(
-						this.keyValues.stream().filter((keyValue) -> !keyValue.getKey().equals(key)).toList());
+				this.keyValues = KeyValues
+					.of(this.keyValues.stream().filter((keyValue) -> !keyValue.getKey().equals(key)).toList());
 			}
 		}
 

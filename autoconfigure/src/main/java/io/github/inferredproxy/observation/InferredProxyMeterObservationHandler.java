@@ -137,10 +137,10 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 
 	/**
 	 * Return the name of the transit timer of an observation: {@code <prefix>.transit}
-	 * for an observation named {@code <prefix>.requests}, else
-	 * {@code <name>.transit}. So a convention that renames the observation renames both
-	 * timers: {@code inferred.proxy.requests} gives {@value #TRANSIT_TIMER},
-	 * {@code gateway} gives {@code gateway.transit}.
+	 * for an observation named {@code <prefix>.requests}, else {@code <name>.transit}. So
+	 * a convention that renames the observation renames both timers:
+	 * {@code inferred.proxy.requests} gives {@value #TRANSIT_TIMER}, {@code gateway}
+	 * gives {@code gateway.transit}.
 	 * @param observationName the name of the gateway observation, which is also the name
 	 * of its requests timer
 	 * @return the name of its transit timer
@@ -153,7 +153,8 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 
 	private static Tags tags(InferredProxyContext context) {
 		List<Tag> tags = new ArrayList<>();
-		context.getLowCardinalityKeyValues().forEach((keyValue) -> tags.add(Tag.of(keyValue.getKey(), keyValue.getValue())));
+		context.getLowCardinalityKeyValues()
+			.forEach((keyValue) -> tags.add(Tag.of(keyValue.getKey(), keyValue.getValue())));
 		return Tags.of(tags);
 	}
 

@@ -270,8 +270,8 @@ public enum InferredProxyObservationDocumentation implements ObservationDocument
 		/**
 		 * The X-Ray trace id: the {@code Root} of the request's {@code X-Amzn-Trace-Id}
 		 * header, which API Gateway and Application Load Balancers add, so that the trace
-		 * can be found from X-Ray or CloudWatch. OpenTelemetry's semantic conventions have
-		 * no key for it.
+		 * can be found from X-Ray or CloudWatch. OpenTelemetry's semantic conventions
+		 * have no key for it.
 		 */
 		XRAY_TRACE_ID("inferred_proxy.xray_trace_id"),
 

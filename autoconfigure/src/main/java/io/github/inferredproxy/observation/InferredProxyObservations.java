@@ -21,9 +21,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Starts gateway observations, which the returned {@link GatewayObservation} ends; the
- * part of the instrumentation that the servlet filter and the WebFlux decorator share.
- * It never throws: a problem leaves the request without a gateway span and is counted as
- * a rejection, logged at WARN the first time for each reason and at DEBUG afterwards.
+ * part of the instrumentation that the servlet filter and the WebFlux decorator share. It
+ * never throws: a problem leaves the request without a gateway span and is counted as a
+ * rejection, logged at WARN the first time for each reason and at DEBUG afterwards.
  *
  * @author Inferred Proxy contributors
  */
@@ -70,7 +70,8 @@ public final class InferredProxyObservations {
 	 */
 	public InferredProxyObservations(ObservationRegistry registry, GatewayHeaderParser parser,
 			@Nullable InferredProxyObservationConvention customConvention,
-			InferredProxyObservationConvention defaultConvention, List<? extends InferredProxyRequestListener> listeners) {
+			InferredProxyObservationConvention defaultConvention,
+			List<? extends InferredProxyRequestListener> listeners) {
 		this.registry = registry;
 		this.parser = parser;
 		this.customConvention = customConvention;
@@ -102,7 +103,8 @@ public final class InferredProxyObservations {
 			Observation observation = InferredProxyObservationDocumentation.GATEWAY_REQUEST.observation(
 					this.customConvention, this.defaultConvention,
 					() -> new InferredProxyContext(request, headers, receivedNanoTime), this.registry);
-			// Switched off, for example by management.observations.enable.inferred.proxy=false.
+			// Switched off, for example by
+			// management.observations.enable.inferred.proxy=false.
 			if (observation.isNoop()) {
 				return null;
 			}
@@ -127,12 +129,12 @@ public final class InferredProxyObservations {
 	 * Return whether an exception says that the client went away, so that its request is
 	 * cancelled rather than a server error: the server's own exception for it
 	 * ({@code ClientAbortException}, {@code AbortedException}, {@code EofException},
-	 * {@code AsyncRequestNotUsableException}, ...) or a "broken pipe" or "connection reset
-	 * by peer" anywhere in the causes, as Spring's {@code DisconnectedClientHelper} tells,
-	 * unless the causes show a call of the application's own to another service (a
+	 * {@code AsyncRequestNotUsableException}, ...) or a "broken pipe" or "connection
+	 * reset by peer" anywhere in the causes, as Spring's {@code DisconnectedClientHelper}
+	 * tells, unless the causes show a call of the application's own to another service (a
 	 * {@code RestClientException} or {@code WebClientException}). A plain
-	 * {@code SocketException} "Connection reset" counts only as the exception itself: that
-	 * is what reading the request body throws when the client reset the connection.
+	 * {@code SocketException} "Connection reset" counts only as the exception itself:
+	 * that is what reading the request body throws when the client reset the connection.
 	 * Never throws, not even for an exception whose message does or whose causes form a
 	 * cycle.
 	 * @param error the exception
@@ -145,8 +147,8 @@ public final class InferredProxyObservations {
 			}
 			boolean gone = false;
 			Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-			for (Throwable cause = error; cause != null && seen.size() < MAX_CAUSES && seen.add(cause);
-					cause = cause.getCause()) {
+			for (Throwable cause = error; cause != null && seen.size() < MAX_CAUSES
+					&& seen.add(cause); cause = cause.getCause()) {
 				if (isOutgoingCallFailure(cause.getClass())) {
 					return false;
 				}

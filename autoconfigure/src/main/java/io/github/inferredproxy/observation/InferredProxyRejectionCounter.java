@@ -28,10 +28,11 @@ public final class InferredProxyRejectionCounter implements InferredProxyRequest
 	 */
 	public InferredProxyRejectionCounter(MeterRegistry meterRegistry) {
 		for (RejectionReason reason : RejectionReason.values()) {
-			this.counters.put(reason, Counter.builder(NAME)
-				.description("Requests that carried gateway headers but got no gateway span")
-				.tag("reason", reason.tagValue())
-				.register(meterRegistry));
+			this.counters.put(reason,
+					Counter.builder(NAME)
+						.description("Requests that carried gateway headers but got no gateway span")
+						.tag("reason", reason.tagValue())
+						.register(meterRegistry));
 		}
 	}
 

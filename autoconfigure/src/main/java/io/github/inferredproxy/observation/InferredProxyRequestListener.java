@@ -5,8 +5,8 @@ import io.github.inferredproxy.gateway.RejectionReason;
 
 /**
  * Told about every request that carries gateway headers: whether it got a gateway span.
- * Called on the request's thread, once per request; an implementation must be
- * thread-safe and fast, and what it throws is ignored.
+ * Called on the request's thread, once per request; an implementation must be thread-safe
+ * and fast, and what it throws is ignored.
  * <p>
  * Beans of this type are told by the auto-configured instrumentation, in bean order.
  *

@@ -11,8 +11,8 @@ import org.jspecify.annotations.Nullable;
  * Hands over to the gateway observation what only Spring's server observation
  * ({@code http.server.requests}), its child, knows: an exception that WebFlux turns into
  * a 500 before the gateway sees the response, a client that went away while the request
- * body was read, and the route the application matched (for a gateway that sends none
- * or a greedy one).
+ * body was read, and the route the application matched (for a gateway that sends none or
+ * a greedy one).
  * <p>
  * Not a tracing or meter handler, so that Spring Boot runs it next to those, whichever
  * tracing handler handles the server observation.
@@ -54,6 +54,8 @@ public class InferredProxyServerObservationHandler implements ObservationHandler
 	 * {@code uri} key is the route template, {@code root} for "/", or {@code NOT_FOUND},
 	 * {@code REDIRECTION}, {@code UNKNOWN} when no route matched. {@code /**} is the
 	 * static resources' catch-all that every unmatched request falls to, not a route.
+	 * @param server the server observation's context
+	 * @return the route, or {@code null} when none matched
 	 */
 	private static @Nullable String matchedRoute(ReceiverContext<?> server) {
 		KeyValue uri = server.getLowCardinalityKeyValue("uri");

@@ -29,21 +29,21 @@ import org.springframework.util.ClassUtils;
  * the gateway observation, and parents its span on the gateway span. Everything else is
  * left to the other handlers.
  * <p>
- * While a scope of either observation is open, the gateway's request id is in the
- * logging MDC ({@link GatewayRequestIdMdc}), when SLF4J is on the class path.
+ * While a scope of either observation is open, the gateway's request id is in the logging
+ * MDC ({@link GatewayRequestIdMdc}), when SLF4J is on the class path.
  *
  * @author Inferred Proxy contributors
  */
 public class InferredProxyTracingObservationHandler implements TracingObservationHandler<ReceiverContext<?>> {
 
-	private static final boolean OTEL_BRIDGE_PRESENT = ClassUtils
-		.isPresent("io.micrometer.tracing.otel.bridge.OtelSpan", InferredProxyTracingObservationHandler.class.getClassLoader());
+	private static final boolean OTEL_BRIDGE_PRESENT = ClassUtils.isPresent(
+			"io.micrometer.tracing.otel.bridge.OtelSpan",
+			InferredProxyTracingObservationHandler.class.getClassLoader());
 
 	private static final boolean SLF4J_PRESENT = ClassUtils.isPresent("org.slf4j.MDC",
 			InferredProxyTracingObservationHandler.class.getClassLoader());
 
-	private static final Set<String> NUMERIC_KEYS = Set.of(
-			HighCardinalityKeyNames.HTTP_RESPONSE_STATUS_CODE.asString(),
+	private static final Set<String> NUMERIC_KEYS = Set.of(HighCardinalityKeyNames.HTTP_RESPONSE_STATUS_CODE.asString(),
 			HighCardinalityKeyNames.INFERRED_SPAN.asString(), HighCardinalityKeyNames.CLOCK_SKEW.asString());
 
 	private final Tracer tracer;
@@ -73,7 +73,8 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 	@Override
 	public void onError(ReceiverContext<?> context) {
 		if (context instanceof InferredProxyContext) {
-			// Recorded once when the span ends: the same exception may also arrive from the
+			// Recorded once when the span ends: the same exception may also arrive from
+			// the
 			// server observation.
 			return;
 		}
@@ -171,6 +172,8 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 		 * Key values are strings; the keys that OpenTelemetry's semantic conventions and
 		 * Datadog define as numbers are written as numbers. Datadog's
 		 * {@code http.status_code} stays a string, as Datadog's tracers write it.
+		 * @param span the gateway span
+		 * @param keyValue the key value
 		 */
 		private static void tagTyped(Span span, KeyValue keyValue) {
 			String key = keyValue.getKey();
@@ -195,7 +198,8 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 			Throwable error = gateway.getError();
 			Integer status = gateway.getStatusCode();
 			// A 4xx is the client's fault, never a gateway error, even when the framework
-			// rendered it from an exception (WebFlux's NoResourceFoundException for a 404,
+			// rendered it from an exception (WebFlux's NoResourceFoundException for a
+			// 404,
 			// ResponseStatusException, ...) that the server observation hands on.
 			boolean clientError = status != null && status >= 400 && status <= 499;
 			if (error != null && !clientError) {
@@ -209,6 +213,8 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 		/**
 		 * Record the application's exception; one whose {@code getMessage()} or
 		 * {@code toString()} throws must not keep the span from ending.
+		 * @param span the gateway span
+		 * @param error the application's exception
 		 */
 		private static void recordError(Span span, Throwable error) {
 			try {
@@ -234,8 +240,8 @@ public class InferredProxyTracingObservationHandler implements TracingObservatio
 	}
 
 	/**
-	 * Sets an OpenTelemetry span's status without recording a fake exception; separate
-	 * so that the OpenTelemetry classes are loaded only when present.
+	 * Sets an OpenTelemetry span's status without recording a fake exception; separate so
+	 * that the OpenTelemetry classes are loaded only when present.
 	 */
 	private static final class OpenTelemetryStatus {
 

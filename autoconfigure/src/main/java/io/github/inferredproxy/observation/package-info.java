@@ -1,5 +1,6 @@
 /**
- * Micrometer Observation and Tracing support for the inferred gateway span: context, convention, handlers.
+ * Micrometer Observation and Tracing support for the inferred gateway span: context,
+ * convention, handlers.
  */
 @NullMarked
 package io.github.inferredproxy.observation;

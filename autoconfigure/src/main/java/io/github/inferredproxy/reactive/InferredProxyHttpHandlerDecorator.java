@@ -43,7 +43,8 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 
 	@Override
 	public Mono<Void> handle(ServerHttpRequest request, ServerHttpResponse response) {
-		// Most requests do not come through a gateway: answer them with one header lookup,
+		// Most requests do not come through a gateway: answer them with one header
+		// lookup,
 		// before a header lookup function is allocated for the parser.
 		if (request.getHeaders().getFirst(GatewayHeaderParser.SYSTEM_HEADER) == null) {
 			return this.delegate.handle(request, response);
@@ -70,6 +71,8 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 	 * The remote IP address for the trust policy: the connection's peer (with
 	 * {@code server.forward-headers-strategy=native}, the address Reactor Netty took from
 	 * the forwarded headers instead).
+	 * @param request the request
+	 * @return the address, or {@code null} when unknown
 	 */
 	private static @Nullable String remoteAddress(ServerHttpRequest request) {
 		InetSocketAddress address = request.getRemoteAddress();
@@ -83,6 +86,9 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 	 * reaches here mostly comes after the response was committed (a stream that failed
 	 * half-way): the client got the committed status, as the server span says. A client
 	 * that went away is a cancelled request, not an error.
+	 * @param observation the gateway observation
+	 * @param response the response
+	 * @param ex the error
 	 */
 	private static void stopAfterError(GatewayObservation observation, ServerHttpResponse response, Throwable ex) {
 		if (InferredProxyObservations.isClientGone(ex)) {

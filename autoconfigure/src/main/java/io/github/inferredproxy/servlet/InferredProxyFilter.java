@@ -28,9 +28,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Like Spring's filter, it observes the REQUEST dispatch, reopens the scope on ASYNC
  * dispatches and, when async processing started, stops the observation when the async
  * request completes. ERROR dispatches are not filtered, so they never start a second
- * gateway span. A client that went away
- * ({@link InferredProxyObservations#isClientGone}) makes a cancelled request, not a
- * server error.
+ * gateway span. A client that went away ({@link InferredProxyObservations#isClientGone})
+ * makes a cancelled request, not a server error.
  *
  * @author Inferred Proxy contributors
  */
@@ -131,19 +130,21 @@ public class InferredProxyFilter extends OncePerRequestFilter {
 	}
 
 	/**
-	 * The client went away: not a server error, and the status is the one it was sent,
-	 * if the response got that far.
+	 * The client went away: not a server error, and the status is the one it was sent, if
+	 * the response got that far.
+	 * @param observation the gateway observation
+	 * @param response the response
 	 */
 	private static void stopCancelled(GatewayObservation observation, HttpServletResponse response) {
 		observation.cancel(response.isCommitted() ? response.getStatus() : null);
 	}
 
-	private record AttributeName(@Nullable String filterName, String attributeName) {
-
-	}
-
 	private static Throwable unwrap(Throwable ex) {
 		return (ex instanceof ServletException && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	private record AttributeName(@Nullable String filterName, String attributeName) {
+
 	}
 
 	/**

@@ -6,17 +6,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
-import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.HeaderLookup;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.observation.AttributeVocabulary;
-import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.GatewayObservation;
 import io.github.inferredproxy.observation.GatewayServiceSpanFilter;
+import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservationConvention;
-import io.github.inferredproxy.observation.InferredProxyServerObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.observation.InferredProxyRejectionCounter;
+import io.github.inferredproxy.observation.InferredProxyServerObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyTracingObservationHandler;
 import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
 import io.github.inferredproxy.servlet.InferredProxyFilter;
@@ -25,7 +25,6 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.TraceContext;
@@ -144,17 +143,20 @@ class InferredProxyAutoConfigurationTests {
 
 	@Test
 	void disabledByProperty() {
-		this.contextRunner.withPropertyValues("inferred-proxy.enabled=false").run(InferredProxyAutoConfigurationTests::isOff);
+		this.contextRunner.withPropertyValues("inferred-proxy.enabled=false")
+			.run(InferredProxyAutoConfigurationTests::isOff);
 	}
 
 	@Test
 	void disabledByPropertyInAnyCaseWithBlanks() {
-		this.contextRunner.withPropertyValues("inferred-proxy.enabled= FALSE ").run(InferredProxyAutoConfigurationTests::isOff);
+		this.contextRunner.withPropertyValues("inferred-proxy.enabled= FALSE ")
+			.run(InferredProxyAutoConfigurationTests::isOff);
 	}
 
 	@Test
 	void enabledByExplicitProperty() {
-		this.contextRunner.withPropertyValues("inferred-proxy.enabled=true").run(InferredProxyAutoConfigurationTests::isOn);
+		this.contextRunner.withPropertyValues("inferred-proxy.enabled=true")
+			.run(InferredProxyAutoConfigurationTests::isOn);
 	}
 
 	@Test
@@ -303,8 +305,8 @@ class InferredProxyAutoConfigurationTests {
 	@Test
 	void propertiesBindFromEnvironmentVariables() {
 		this.contextRunner
-			.withInitializer(environmentVariables(Map.of("INFERRED_PROXY_MAX_AGE", "2m",
-					"INFERRED_PROXY_ATTRIBUTE_VOCABULARY", "OPENTELEMETRY")))
+			.withInitializer(environmentVariables(
+					Map.of("INFERRED_PROXY_MAX_AGE", "2m", "INFERRED_PROXY_ATTRIBUTE_VOCABULARY", "OPENTELEMETRY")))
 			.run((context) -> {
 				InferredProxyProperties properties = context.getBean(InferredProxyProperties.class);
 				assertThat(properties.getMaxAge()).isEqualTo(Duration.ofMinutes(2));
@@ -318,7 +320,8 @@ class InferredProxyAutoConfigurationTests {
 			GatewayObservation observation = startGatewayObservation(context);
 			assertThat(observation).isNotNull();
 			observation.stop(200, null);
-			assertThat(observation.getObservation().getContext().getHighCardinalityKeyValues()).extracting(KeyValue::getKey)
+			assertThat(observation.getObservation().getContext().getHighCardinalityKeyValues())
+				.extracting(KeyValue::getKey)
 				.contains("server.address")
 				.doesNotContain("component", "service.name");
 		});
@@ -336,7 +339,9 @@ class InferredProxyAutoConfigurationTests {
 				GatewayObservation observation = startGatewayObservation(context);
 				assertThat(observation).isNotNull();
 				observation.stop(200, null);
-				KeyValue key = observation.getObservation().getContext().getHighCardinalityKeyValue("inferred_proxy.service");
+				KeyValue key = observation.getObservation()
+					.getContext()
+					.getHighCardinalityKeyValue("inferred_proxy.service");
 				assertThat((key != null) ? key.getValue() : null).isEqualTo(service);
 			});
 	}
@@ -360,19 +365,21 @@ class InferredProxyAutoConfigurationTests {
 
 	@Test
 	void userConventionWins() {
-		this.contextRunner.withBean("myConvention", InferredProxyObservationConvention.class, () -> new InferredProxyObservationConvention() {
+		this.contextRunner.withBean("myConvention", InferredProxyObservationConvention.class,
+				() -> new InferredProxyObservationConvention() {
 
-			@Override
-			public String getName() {
-				return "my.gateway";
-			}
+					@Override
+					public String getName() {
+						return "my.gateway";
+					}
 
-		}).run((context) -> {
-			assertThat(context).hasSingleBean(InferredProxyObservationConvention.class).hasBean("myConvention");
-			GatewayObservation observation = startGatewayObservation(context);
-			assertThat(observation).isNotNull();
-			assertThat(observation.getObservation().getContext().getName()).isEqualTo("my.gateway");
-		});
+				})
+			.run((context) -> {
+				assertThat(context).hasSingleBean(InferredProxyObservationConvention.class).hasBean("myConvention");
+				GatewayObservation observation = startGatewayObservation(context);
+				assertThat(observation).isNotNull();
+				assertThat(observation.getObservation().getContext().getName()).isEqualTo("my.gateway");
+			});
 	}
 
 	@Test
@@ -389,8 +396,7 @@ class InferredProxyAutoConfigurationTests {
 		this.contextRunner
 			.withBean("myObservations", InferredProxyObservations.class,
 					() -> new InferredProxyObservations(ObservationRegistry.NOOP,
-							new GatewayHeaderParser(Duration.ofMinutes(1),
-									Duration.ZERO, false, TrustPolicy.none()),
+							new GatewayHeaderParser(Duration.ofMinutes(1), Duration.ZERO, false, TrustPolicy.none()),
 							null, new DefaultInferredProxyObservationConvention(), List.of()))
 			.run((context) -> assertThat(context).hasSingleBean(InferredProxyObservations.class)
 				.hasBean("myObservations"));
@@ -411,6 +417,48 @@ class InferredProxyAutoConfigurationTests {
 					.toList();
 				assertThat(handlers.get(0)).isInstanceOf(InferredProxyTracingObservationHandler.class);
 			});
+	}
+
+	private static void isOn(AssertableWebApplicationContext context) {
+		assertThat(context).hasNotFailed()
+			.hasSingleBean(InferredProxyObservations.class)
+			.hasSingleBean(InferredProxyTracingObservationHandler.class);
+	}
+
+	private static void isOff(AssertableWebApplicationContext context) {
+		assertThat(context).hasNotFailed()
+			.doesNotHaveBean(InferredProxyObservations.class)
+			.doesNotHaveBean(InferredProxyTracingObservationHandler.class)
+			.doesNotHaveBean(InferredProxyObservationConvention.class)
+			.doesNotHaveBean(InferredProxyProperties.class);
+	}
+
+	/**
+	 * Simulate environment variables: Spring Boot treats a property source named
+	 * {@code systemEnvironment} as the environment.
+	 */
+	private static <C extends ConfigurableApplicationContext> ApplicationContextInitializer<C> environmentVariables(
+			Map<String, Object> variables) {
+		return (context) -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new SystemEnvironmentPropertySource("systemEnvironment", variables));
+	}
+
+	/**
+	 * Start a gateway observation through the context's
+	 * {@link InferredProxyObservations}, on a registry that has a handler (a registry
+	 * without one creates no-op observations).
+	 */
+	private static GatewayObservation startGatewayObservation(AssertableWebApplicationContext context) {
+		context.getBean(ObservationRegistry.class).observationConfig().observationHandler((observationContext) -> true);
+		return context.getBean(InferredProxyObservations.class)
+			.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
+	}
+
+	private static HeaderLookup lookup(Map<String, String> headers) {
+		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		caseInsensitive.putAll(headers);
+		return caseInsensitive::get;
 	}
 
 	@Nested
@@ -447,13 +495,15 @@ class InferredProxyAutoConfigurationTests {
 				.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new)
 				.withPropertyValues("inferred-proxy.max-tag-sets=2")
 				.run((context) -> {
-					// Boot's ObservationRegistryPostProcessor registers the handler; done by hand here.
+					// Boot's ObservationRegistryPostProcessor registers the handler; done
+					// by hand here.
 					ObservationRegistry registry = ObservationRegistry.create();
 					registry.observationConfig()
 						.observationHandler(context.getBean(InferredProxyMeterObservationHandler.class));
 					InferredProxyObservations observations = new InferredProxyObservations(registry,
-							new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null, new DefaultInferredProxyObservationConvention(),
-							List.of());
+							new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false,
+									TrustPolicy.none()),
+							null, new DefaultInferredProxyObservationConvention(), List.of());
 					for (int i = 0; i < 5; i++) {
 						Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 10);
 						headers.put("x-dd-proxy-resource-path", "/forged/" + i);
@@ -483,7 +533,8 @@ class InferredProxyAutoConfigurationTests {
 				.run((context) -> {
 					Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis());
 					headers.put("x-dd-proxy", "kong");
-					assertThat(context.getBean(InferredProxyObservations.class).start(lookup(headers), () -> null)).isNull();
+					assertThat(context.getBean(InferredProxyObservations.class).start(lookup(headers), () -> null))
+						.isNull();
 					assertThat(context.getBean(MeterRegistry.class)
 						.get("inferred.proxy.rejected")
 						.tag("reason", "unsupported-system")
@@ -502,9 +553,9 @@ class InferredProxyAutoConfigurationTests {
 	class WithBootObservability {
 
 		private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-					MicrometerTracingAutoConfiguration.class, MetricsAutoConfiguration.class,
-					InferredProxyAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(ObservationAutoConfiguration.class, MicrometerTracingAutoConfiguration.class,
+							MetricsAutoConfiguration.class, InferredProxyAutoConfiguration.class))
 			.withUserConfiguration(TracingConfiguration.class)
 			.withBean(SimpleMeterRegistry.class, SimpleMeterRegistry::new);
 
@@ -601,8 +652,7 @@ class InferredProxyAutoConfigurationTests {
 		void unrelatedFilterRegistrationDoesNotMakeItBackOff() {
 			this.runner
 				.withBean("otherFilter", FilterRegistrationBean.class,
-						() -> new FilterRegistrationBean<>(
-								new CharacterEncodingFilter()))
+						() -> new FilterRegistrationBean<>(new CharacterEncodingFilter()))
 				.run((context) -> assertThat(context).hasBean("inferredProxyFilter").hasBean("otherFilter"));
 		}
 
@@ -641,8 +691,7 @@ class InferredProxyAutoConfigurationTests {
 
 		@Test
 		void decoratorFactoryIsTheOutermost() {
-			this.runner
-				.withBean("otherDecorator", HttpHandlerDecoratorFactory.class, () -> (handler) -> handler)
+			this.runner.withBean("otherDecorator", HttpHandlerDecoratorFactory.class, () -> (handler) -> handler)
 				.run((context) -> {
 					List<HttpHandlerDecoratorFactory> factories = context
 						.getBeanProvider(HttpHandlerDecoratorFactory.class)
@@ -656,7 +705,8 @@ class InferredProxyAutoConfigurationTests {
 		@Test
 		void userDecoratorFactoryWithTheSameNameWins() {
 			HttpHandlerDecoratorFactory mine = (handler) -> handler;
-			this.runner.withBean("inferredProxyHttpHandlerDecoratorFactory", HttpHandlerDecoratorFactory.class, () -> mine)
+			this.runner
+				.withBean("inferredProxyHttpHandlerDecoratorFactory", HttpHandlerDecoratorFactory.class, () -> mine)
 				.run((context) -> assertThat(context.getBean(HttpHandlerDecoratorFactory.class)).isSameAs(mine));
 		}
 
@@ -741,10 +791,12 @@ class InferredProxyAutoConfigurationTests {
 		}
 
 		@ParameterizedTest
-		@CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-				"inferred-proxy.trust.networks | 10.0.0.0/33", "inferred-proxy.trust.networks | localhost",
-				"inferred-proxy.trust.networks | 10.1.0.0/8", "inferred-proxy.trust.networks | 10.0.0.0/8;192.168.0.0/16", "inferred-proxy.trust.networks | `10.0.0.0/8,`",
-				"inferred-proxy.trust.shared-secret | ``", "inferred-proxy.trust.shared-secret | `  `" })
+		@CsvSource(delimiter = '|', quoteCharacter = '`',
+				value = { "inferred-proxy.trust.networks | 10.0.0.0/33", "inferred-proxy.trust.networks | localhost",
+						"inferred-proxy.trust.networks | 10.1.0.0/8",
+						"inferred-proxy.trust.networks | 10.0.0.0/8;192.168.0.0/16",
+						"inferred-proxy.trust.networks | `10.0.0.0/8,`", "inferred-proxy.trust.shared-secret | ``",
+						"inferred-proxy.trust.shared-secret | `  `" })
 		void invalidValueFailsStartUpNamingTheProperty(String property, String value) {
 			InferredProxyAutoConfigurationTests.this.contextRunner.withPropertyValues(property + "=" + value)
 				.run((context) -> assertThat(context).hasFailed()
@@ -792,48 +844,6 @@ class InferredProxyAutoConfigurationTests {
 			return observation;
 		}
 
-	}
-
-	private static void isOn(AssertableWebApplicationContext context) {
-		assertThat(context).hasNotFailed()
-			.hasSingleBean(InferredProxyObservations.class)
-			.hasSingleBean(InferredProxyTracingObservationHandler.class);
-	}
-
-	private static void isOff(AssertableWebApplicationContext context) {
-		assertThat(context).hasNotFailed()
-			.doesNotHaveBean(InferredProxyObservations.class)
-			.doesNotHaveBean(InferredProxyTracingObservationHandler.class)
-			.doesNotHaveBean(InferredProxyObservationConvention.class)
-			.doesNotHaveBean(InferredProxyProperties.class);
-	}
-
-	/**
-	 * Simulate environment variables: Spring Boot treats a property source named
-	 * {@code systemEnvironment} as the environment.
-	 */
-	private static <C extends ConfigurableApplicationContext> ApplicationContextInitializer<C> environmentVariables(
-			Map<String, Object> variables) {
-		return (context) -> context.getEnvironment()
-			.getPropertySources()
-			.addFirst(new SystemEnvironmentPropertySource("systemEnvironment", variables));
-	}
-
-	/**
-	 * Start a gateway observation through the context's {@link InferredProxyObservations},
-	 * on a registry that has a handler (a registry without one creates no-op
-	 * observations).
-	 */
-	private static GatewayObservation startGatewayObservation(AssertableWebApplicationContext context) {
-		context.getBean(ObservationRegistry.class).observationConfig().observationHandler((observationContext) -> true);
-		return context.getBean(InferredProxyObservations.class)
-			.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
-	}
-
-	private static HeaderLookup lookup(Map<String, String> headers) {
-		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-		caseInsensitive.putAll(headers);
-		return caseInsensitive::get;
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -932,9 +942,12 @@ class InferredProxyAutoConfigurationTests {
 		@Test
 		void withoutTomcatNativeTrustsAnyClient(CapturedOutput output) {
 			this.servlet.withClassLoader(new FilteredClassLoader("org.apache.catalina.startup"))
-				.withPropertyValues("inferred-proxy.trust.networks=10.0.0.0/8", "server.forward-headers-strategy=native")
+				.withPropertyValues("inferred-proxy.trust.networks=10.0.0.0/8",
+						"server.forward-headers-strategy=native")
 				.run((context) -> assertThat(context).hasNotFailed());
-			assertThat(output).contains(WARNING).contains("on this server, any client").doesNotContain("on Tomcat, any client");
+			assertThat(output).contains(WARNING)
+				.contains("on this server, any client")
+				.doesNotContain("on Tomcat, any client");
 		}
 
 		private void run(String stack, CapturedOutput output, String... properties) {

@@ -11,7 +11,6 @@ import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.observation.GatewayObservation;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.propagation.Propagator;
@@ -62,7 +61,8 @@ class InferredProxyEndpointAutoConfigurationTests {
 		this.withTracing.run((context) -> {
 			InferredProxyObservations observations = context.getBean(InferredProxyObservations.class);
 			context.getBean(ObservationRegistry.class).observationConfig().observationHandler((ctx) -> true);
-			GatewayObservation accepted = observations.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
+			GatewayObservation accepted = observations
+				.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 			assertThat(accepted).isNotNull();
 			accepted.stop(200, null);
 			Map<String, String> old = GatewayHeaders.restApi(System.currentTimeMillis() - 3_600_000);
@@ -83,7 +83,8 @@ class InferredProxyEndpointAutoConfigurationTests {
 	@Test
 	void hidesTheSharedSecret() {
 		this.withTracing
-			.withPropertyValues("inferred-proxy.trust.shared-secret=s3cr3t-value", "inferred-proxy.trust.networks=10.0.0.0/8")
+			.withPropertyValues("inferred-proxy.trust.shared-secret=s3cr3t-value",
+					"inferred-proxy.trust.networks=10.0.0.0/8")
 			.run((context) -> {
 				Map<String, Object> settings = context.getBean(InferredProxyEndpoint.class).inferredProxy().settings();
 				assertThat(settings).containsEntry("inferred-proxy.trust.shared-secret", "******")

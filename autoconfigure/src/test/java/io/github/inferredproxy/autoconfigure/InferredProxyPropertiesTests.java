@@ -19,8 +19,8 @@ import org.springframework.boot.json.JsonParserFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link InferredProxyProperties} and the configuration metadata generated
- * from it.
+ * Tests for {@link InferredProxyProperties} and the configuration metadata generated from
+ * it.
  */
 class InferredProxyPropertiesTests {
 
@@ -53,16 +53,16 @@ class InferredProxyPropertiesTests {
 		assertThat(expected).contains("inferred-proxy.enabled", "inferred-proxy.max-age",
 				"inferred-proxy.clock-skew-tolerance", "inferred-proxy.attribute-vocabulary",
 				"inferred-proxy.record-user", "inferred-proxy.service.source", "inferred-proxy.service.name",
-				"inferred-proxy.trust.shared-secret",
-				"inferred-proxy.trust.shared-secret-header", "inferred-proxy.trust.networks");
-		// Plus Datadog's alias and a replaced property, in additional-spring-configuration-metadata.json,
+				"inferred-proxy.trust.shared-secret", "inferred-proxy.trust.shared-secret-header",
+				"inferred-proxy.trust.networks");
+		// Plus Datadog's alias and a replaced property, in
+		// additional-spring-configuration-metadata.json,
 		// and the endpoint's, which Boot's processor writes for it.
 		assertThat(properties).extracting((property) -> property.get("name"))
-			.containsExactlyInAnyOrderElementsOf(Stream
-				.concat(expected.stream(),
-						Stream.of("dd.trace.inferred.proxy.services.enabled", "inferred-proxy.max-tag-values",
-								"management.endpoint.inferredproxy.access",
-								"management.endpoint.inferredproxy.cache.time-to-live"))
+			.containsExactlyInAnyOrderElementsOf(Stream.concat(expected.stream(),
+					Stream.of("dd.trace.inferred.proxy.services.enabled", "inferred-proxy.max-tag-values",
+							"management.endpoint.inferredproxy.access",
+							"management.endpoint.inferredproxy.cache.time-to-live"))
 				.toList());
 		assertThat(properties).allSatisfy((property) -> assertThat((String) property.get("description"))
 			.as("description of %s", property.get("name"))

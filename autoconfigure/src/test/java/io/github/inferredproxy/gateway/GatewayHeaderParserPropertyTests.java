@@ -22,16 +22,12 @@ import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.statistics.StatisticsReport.StatisticsReportMode;
 import org.jspecify.annotations.Nullable;
 
-import static io.github.inferredproxy.testsupport.GatewayArbitraries.CAP;
-import static io.github.inferredproxy.testsupport.GatewayArbitraries.describe;
-
 /**
- * Property-based tests (jqwik) of {@link GatewayHeaderParser} against the contract
- * (SPEC sections 3, 4 and 8): for arbitrary headers, of any content and length, parsing
- * never throws, gives {@code null} only without {@code x-dd-proxy}, and every accepted
- * request holds clean, bounded values and a plausible time window. Failure messages
- * and samples show values folded ({@code «x×2047»}), see
- * {@link GatewayArbitraries#describe(String)}.
+ * Property-based tests (jqwik) of {@link GatewayHeaderParser} against the contract (SPEC
+ * sections 3, 4 and 8): for arbitrary headers, of any content and length, parsing never
+ * throws, gives {@code null} only without {@code x-dd-proxy}, and every accepted request
+ * holds clean, bounded values and a plausible time window. Failure messages and samples
+ * show values folded ({@code «x×2047»}), see {@link GatewayArbitraries#describe(String)}.
  */
 class GatewayHeaderParserPropertyTests {
 
@@ -40,8 +36,8 @@ class GatewayHeaderParserPropertyTests {
 	private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
 	/**
-	 * Any headers, any configuration: a rejection reason exactly as the contract says,
-	 * or a request whose every text is clean and whose times lie in the window.
+	 * Any headers, any configuration: a rejection reason exactly as the contract says, or
+	 * a request whose every text is clean and whose times lie in the window.
 	 */
 	@Property(tries = 600)
 	@StatisticsReport(StatisticsReportMode.OFF)
@@ -62,14 +58,14 @@ class GatewayHeaderParserPropertyTests {
 		Statistics.collect((expected instanceof Expected) ? "accepted" : expected);
 		if (expected instanceof Expected accepted) {
 			check(result instanceof GatewayRequest,
-					() -> "accepted with time " + describe(timeText) + ", got " + brief(result));
+					() -> "accepted with time " + GatewayArbitraries.describe(timeText) + ", got " + brief(result));
 			GatewayRequest request = (GatewayRequest) result;
 			assertTimes(request, config, accepted);
 			assertOptionalValues(request, headers, config.recordUser());
 		}
 		else {
 			check(result == expected, () -> "expected " + expected + " for x-dd-proxy " + system + " and time "
-					+ describe(timeText) + ", got " + brief(result));
+					+ GatewayArbitraries.describe(timeText) + ", got " + brief(result));
 		}
 		Statistics.coverage((coverage) -> {
 			coverage.check("accepted").percentage((p) -> p > 15);
@@ -86,9 +82,9 @@ class GatewayHeaderParserPropertyTests {
 	/**
 	 * Every value, whatever its content and length, through one header: clean, at most
 	 * {@value GatewayHeaderParser#MAX_VALUE_LENGTH} characters, cut (when cut) neither in
-	 * a blank nor between the halves of a surrogate pair. Values about as long as the
-	 * cap put every kind of character at the cut. As a request id, the same value is
-	 * kept whole or dropped, never cut.
+	 * a blank nor between the halves of a surrogate pair. Values about as long as the cap
+	 * put every kind of character at the cut. As a request id, the same value is kept
+	 * whole or dropped, never cut.
 	 */
 	@Property(tries = 1000)
 	@StatisticsReport(StatisticsReportMode.OFF)
@@ -101,10 +97,11 @@ class GatewayHeaderParserPropertyTests {
 			.parse(headers.lookup(), () -> null, NOW);
 		assertCleanValue("x-dd-proxy-path", value.text(), request.path());
 		String expectedId = expectedRequestId(value.text());
-		check(Objects.equals(request.requestId(), expectedId), () -> "x-dd-proxy-request-id " + value + " gave "
-				+ describe(request.requestId()) + ", expected " + describe(expectedId));
+		check(Objects.equals(request.requestId(), expectedId),
+				() -> "x-dd-proxy-request-id " + value + " gave " + GatewayArbitraries.describe(request.requestId())
+						+ ", expected " + GatewayArbitraries.describe(expectedId));
 		String uncapped = GatewayArbitraries.uncappedClean(value.text());
-		Statistics.label("cut").collect(uncapped != null && uncapped.length() > CAP);
+		Statistics.label("cut").collect(uncapped != null && uncapped.length() > GatewayArbitraries.CAP);
 		Statistics.label("huge").collect(value.text() != null && value.text().length() > 20_000);
 		Statistics.label("cut").coverage((coverage) -> coverage.check(true).percentage((p) -> p > 15));
 		Statistics.label("huge").coverage((coverage) -> coverage.check(true).count((n) -> n >= 3));
@@ -177,8 +174,8 @@ class GatewayHeaderParserPropertyTests {
 
 	private static GatewayRequest accepted(GatewayHeaderParser parser, long gatewayMillis, long received) {
 		GatewayHeaderParser.Result result = result(parser, gatewayMillis, received);
-		check(result instanceof GatewayRequest, () -> "time " + gatewayMillis + " received " + received
-				+ " accepted, got " + brief(result));
+		check(result instanceof GatewayRequest,
+				() -> "time " + gatewayMillis + " received " + received + " accepted, got " + brief(result));
 		return (GatewayRequest) result;
 	}
 
@@ -214,12 +211,15 @@ class GatewayHeaderParserPropertyTests {
 			assertCleanValue("x-dd-proxy-user", headers.get("x-dd-proxy-user"), request.user());
 		}
 		else {
-			check(request.user() == null, () -> "no user unless recorded: " + describe(request.user()));
+			check(request.user() == null,
+					() -> "no user unless recorded: " + GatewayArbitraries.describe(request.user()));
 		}
 		String raw = headers.get("x-dd-proxy-request-id");
 		String expectedId = expectedRequestId(raw);
-		check(Objects.equals(request.requestId(), expectedId), () -> "x-dd-proxy-request-id " + describe(raw)
-				+ " gave " + describe(request.requestId()) + ", expected " + describe(expectedId));
+		check(Objects.equals(request.requestId(), expectedId),
+				() -> "x-dd-proxy-request-id " + GatewayArbitraries.describe(raw) + " gave "
+						+ GatewayArbitraries.describe(request.requestId()) + ", expected "
+						+ GatewayArbitraries.describe(expectedId));
 	}
 
 	/**
@@ -238,8 +238,8 @@ class GatewayHeaderParserPropertyTests {
 		check(result instanceof GatewayRequest, () -> "accepted whatever X-Amzn-Trace-Id " + header);
 		String expected = expectedXrayTraceId(header.text());
 		String actual = ((GatewayRequest) result).xrayTraceId();
-		check(Objects.equals(actual, expected),
-				() -> "X-Amzn-Trace-Id " + header + " gave " + describe(actual) + ", expected " + describe(expected));
+		check(Objects.equals(actual, expected), () -> "X-Amzn-Trace-Id " + header + " gave "
+				+ GatewayArbitraries.describe(actual) + ", expected " + GatewayArbitraries.describe(expected));
 		Statistics.collect((expected != null) ? "root" : "none");
 		Statistics.coverage((coverage) -> {
 			coverage.check("root").percentage((p) -> p > 10);
@@ -249,8 +249,8 @@ class GatewayHeaderParserPropertyTests {
 
 	/**
 	 * The contract's model of a request id: the clean value when it is at most
-	 * {@value GatewayHeaderParser#MAX_REQUEST_ID_LENGTH} characters of visible ASCII, else
-	 * none.
+	 * {@value GatewayHeaderParser#MAX_REQUEST_ID_LENGTH} characters of visible ASCII,
+	 * else none.
 	 */
 	private static @Nullable String expectedRequestId(@Nullable String raw) {
 		String clean = GatewayArbitraries.uncappedClean(raw);
@@ -261,8 +261,8 @@ class GatewayHeaderParserPropertyTests {
 	/**
 	 * The contract's model of the X-Ray trace id: none for a header with a control
 	 * character; else, of the {@code ;}-separated fields, the first whose key is
-	 * {@code Root} (blanks around it allowed) gives its value, blanks around it
-	 * stripped, when that is {@code 1-} + 8 + {@code -} + 24 ASCII hex digits.
+	 * {@code Root} (blanks around it allowed) gives its value, blanks around it stripped,
+	 * when that is {@code 1-} + 8 + {@code -} + 24 ASCII hex digits.
 	 */
 	private static @Nullable String expectedXrayTraceId(@Nullable String header) {
 		if (header == null || GatewayArbitraries.holdsControlCharacter(header)) {
@@ -286,29 +286,32 @@ class GatewayHeaderParserPropertyTests {
 	 * The contract for one text of a {@link GatewayRequest}: missing exactly when the
 	 * header is missing, blank (after trimming and unquoting) or holds a control
 	 * character; else at most the cap, not blank, no surrounding whitespace, no control
-	 * character, the trimmed and unquoted value itself when that fits, else a prefix of it
-	 * that does not end in the high half of a surrogate pair whose low half was cut off.
+	 * character, the trimmed and unquoted value itself when that fits, else a prefix of
+	 * it that does not end in the high half of a surrogate pair whose low half was cut
+	 * off.
 	 */
 	static void assertCleanValue(String header, @Nullable String raw, @Nullable String value) {
 		String uncapped = GatewayArbitraries.uncappedClean(raw);
-		Supplier<String> what = () -> header + " " + describe(raw) + " gave " + describe(value) + ": ";
+		Supplier<String> what = () -> header + " " + GatewayArbitraries.describe(raw) + " gave "
+				+ GatewayArbitraries.describe(value) + ": ";
 		if (uncapped == null) {
 			check(value == null, () -> what.get() + "expected none");
 			return;
 		}
 		check(value != null, () -> what.get() + "expected a value");
-		check(value.length() <= CAP, () -> what.get() + "longer than " + CAP);
+		check(value.length() <= GatewayArbitraries.CAP, () -> what.get() + "longer than " + GatewayArbitraries.CAP);
 		check(!value.isBlank(), () -> what.get() + "blank");
 		check(!Character.isWhitespace(value.charAt(0)), () -> what.get() + "starts with whitespace");
 		check(!Character.isWhitespace(value.charAt(value.length() - 1)), () -> what.get() + "ends in a blank");
 		check(GatewayArbitraries.indexOfControl(value) < 0, () -> what.get() + "holds a control character");
 		check(uncapped.startsWith(value), () -> what.get() + "not a prefix of the trimmed, unquoted value");
-		if (uncapped.length() <= CAP) {
+		if (uncapped.length() <= GatewayArbitraries.CAP) {
 			check(value.equals(uncapped), () -> what.get() + "cut although it fits");
 		}
 		else {
 			// A cut removes a suffix, so the only lone surrogate it can make is the high
-			// half of a pair whose low half it dropped; one the header itself held is kept
+			// half of a pair whose low half it dropped; one the header itself held is
+			// kept
 			// as sent, as anywhere else in a value.
 			check(!(Character.isHighSurrogate(value.charAt(value.length() - 1))
 					&& Character.isLowSurrogate(uncapped.charAt(value.length()))),
@@ -317,8 +320,8 @@ class GatewayHeaderParserPropertyTests {
 	}
 
 	/**
-	 * The contract's outcome for a supported or unsupported system and a request time:
-	 * an {@link Expected} acceptance or a {@link RejectionReason}.
+	 * The contract's outcome for a supported or unsupported system and a request time: an
+	 * {@link Expected} acceptance or a {@link RejectionReason}.
 	 */
 	private static Object expectedResult(String systemHeader, @Nullable String timeHeader, Config config) {
 		String system = GatewayArbitraries.uncappedClean(systemHeader);
@@ -401,8 +404,9 @@ class GatewayHeaderParserPropertyTests {
 
 	private static Arbitrary<Long> receiveTimes(long maxAge, long tolerance) {
 		return Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.longs().between(NOW, NOW + 100 * 365 * 86_400_000L)),
-				Tuple.of(1, Arbitraries.of(0L, 1L, maxAge, maxAge + 1, tolerance, Long.MAX_VALUE - tolerance - 1,
-						Long.MAX_VALUE - 1, Long.MAX_VALUE)),
+				Tuple.of(1,
+						Arbitraries.of(0L, 1L, maxAge, maxAge + 1, tolerance, Long.MAX_VALUE - tolerance - 1,
+								Long.MAX_VALUE - 1, Long.MAX_VALUE)),
 				Tuple.of(1, Arbitraries.longs().between(0, Long.MAX_VALUE)));
 	}
 
@@ -417,19 +421,21 @@ class GatewayHeaderParserPropertyTests {
 		Arbitrary<String> root = Combinators.combine(hex.ofLength(8), hex.ofLength(24))
 			.as((time, id) -> "1-" + time + "-" + id);
 		Arbitrary<String> nearMiss = Combinators
-			.combine(root, Arbitraries.integers().between(0, 34), Arbitraries.of("", "0", "g", "-", " ", "\uff11",
-					"\u0661", "\u0000", "\t"))
+			.combine(root, Arbitraries.integers().between(0, 34),
+					Arbitraries.of("", "0", "g", "-", " ", "\uff11", "\u0661", "\u0000", "\t"))
 			.as((valid, at, with) -> valid.substring(0, at) + with + valid.substring(Math.min(35, at + 1)));
 		Arbitrary<String> value = Arbitraries.frequencyOf(Tuple.of(6, root), Tuple.of(3, nearMiss),
-				Tuple.of(1, Arbitraries.of("53995c3f42cd8ad8", "1", "0", "")), Tuple.of(1, GatewayArbitraries.rawValue()));
+				Tuple.of(1, Arbitraries.of("53995c3f42cd8ad8", "1", "0", "")),
+				Tuple.of(1, GatewayArbitraries.rawValue()));
 		Arbitrary<String> key = Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.just("Root")),
 				Tuple.of(3, Arbitraries.of("Self", "Parent", "Sampled", "Lineage", "Foo")),
 				Tuple.of(2, Arbitraries.of("root", "ROOT", " Root", "Root ", "\tRoot", "XRoot", "Root\u00a0", "")));
 		Arbitrary<String> blank = Arbitraries.frequency(Tuple.of(16, ""), Tuple.of(3, " "), Tuple.of(1, "  "),
 				Tuple.of(1, "\t"));
-		Arbitrary<String> field = Combinators.combine(blank, key, blank,
-				Arbitraries.frequency(Tuple.of(8, "="), Tuple.of(1, ""), Tuple.of(1, "==")),
-				blank, value, blank).as((a, k, b, equals, c, v, d) -> a + k + b + equals + c + v + d);
+		Arbitrary<String> field = Combinators
+			.combine(blank, key, blank, Arbitraries.frequency(Tuple.of(8, "="), Tuple.of(1, ""), Tuple.of(1, "==")),
+					blank, value, blank)
+			.as((a, k, b, equals, c, v, d) -> a + k + b + equals + c + v + d);
 		Arbitrary<String> fields = field.list().ofMinSize(0).ofMaxSize(4).map((list) -> String.join(";", list));
 		// Without edge cases, which would put a tab or a doubled '=' into most fields.
 		return Arbitraries.frequencyOf(Tuple.of(9, fields), Tuple.of(1, GatewayArbitraries.rawValue()))
@@ -441,8 +447,9 @@ class GatewayHeaderParserPropertyTests {
 	@Provide
 	Arbitrary<Raw> systemValues() {
 		return Arbitraries.frequencyOf(Tuple.of(12, GatewayArbitraries.supportedSystem()),
-				Tuple.of(1, Arbitraries.of("kong", "aws", "aws-apigateway-v2", "'aws-httpapi", "\"azure-apim\"",
-						"aws\u2010apigateway", "aws-apigateway\u0000", "aws-\u0130pigateway")),
+				Tuple.of(1,
+						Arbitraries.of("kong", "aws", "aws-apigateway-v2", "'aws-httpapi", "\"azure-apim\"",
+								"aws\u2010apigateway", "aws-apigateway\u0000", "aws-\u0130pigateway")),
 				Tuple.of(1, GatewayArbitraries.rawValue()))
 			.injectNull(0.05)
 			.map(Raw::new);

@@ -64,8 +64,8 @@ class GatewayHeaderParserTests {
 
 	@Test
 	void onlySystemAndTimeAreRequired() {
-		GatewayRequest request = parseOk(Map.of("x-dd-proxy", "aws-httpapi", "x-dd-proxy-request-time-ms",
-				Long.toString(NOW - 10)));
+		GatewayRequest request = parseOk(
+				Map.of("x-dd-proxy", "aws-httpapi", "x-dd-proxy-request-time-ms", Long.toString(NOW - 10)));
 		assertThat(request.system()).isEqualTo(GatewaySystem.AWS_HTTPAPI);
 		assertThat(request.domain()).isNull();
 		assertThat(request.method()).isNull();
@@ -169,7 +169,8 @@ class GatewayHeaderParserTests {
 	void requestTimeThatIsNotOneToNineteenAsciiDigitsIsRejectedAsMalformed(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", value);
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
 	}
 
 	@Test
@@ -183,7 +184,8 @@ class GatewayHeaderParserTests {
 	void longMaxValueIsParsedAndRejectedAsInTheFuture() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(Long.MAX_VALUE));
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
 	}
 
 	@ParameterizedTest
@@ -211,8 +213,10 @@ class GatewayHeaderParserTests {
 
 	@Test
 	void maxAgeIsConfigurable() {
-		GatewayHeaderParser strict = new GatewayHeaderParser(Duration.ofSeconds(30), Duration.ofSeconds(5), false, TrustPolicy.none());
-		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_000)), () -> null, NOW)).isInstanceOf(GatewayRequest.class);
+		GatewayHeaderParser strict = new GatewayHeaderParser(Duration.ofSeconds(30), Duration.ofSeconds(5), false,
+				TrustPolicy.none());
+		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_000)), () -> null, NOW))
+			.isInstanceOf(GatewayRequest.class);
 		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_001)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 	}
@@ -244,10 +248,12 @@ class GatewayHeaderParserTests {
 
 	@Test
 	void clockSkewToleranceIsConfigurable() {
-		GatewayHeaderParser noSkew = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ZERO, false, TrustPolicy.none());
+		GatewayHeaderParser noSkew = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ZERO, false,
+				TrustPolicy.none());
 		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW + 1)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
-		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW)), () -> null, NOW)).isInstanceOf(GatewayRequest.class);
+		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW)), () -> null, NOW))
+			.isInstanceOf(GatewayRequest.class);
 	}
 
 	@Test
@@ -289,8 +295,8 @@ class GatewayHeaderParserTests {
 			"x-dd-proxy-resource-path", "x-dd-proxy-account-id", "x-dd-proxy-api-id", "x-dd-proxy-region",
 			"x-dd-proxy-user" })
 	void controlCharacterInOptionalHeaderDropsOnlyThatValue(String name) {
-		GatewayHeaderParser recordingUser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
-				true, TrustPolicy.none());
+		GatewayHeaderParser recordingUser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true,
+				TrustPolicy.none());
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put(name, "value\r\nSet-Cookie: x=1");
 		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(headers), () -> null, NOW);
@@ -429,8 +435,8 @@ class GatewayHeaderParserTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "c6af9ac6 7b61", "id\u0007", "id\r\nSet-Cookie: x=1", "id\u0085", "id\u007f",
-			"ïd-1", "id\u00a0x", "\ud83d\ude00", "", "   ", "''" })
+	@ValueSource(strings = { "c6af9ac6 7b61", "id\u0007", "id\r\nSet-Cookie: x=1", "id\u0085", "id\u007f", "ïd-1",
+			"id\u00a0x", "\ud83d\ude00", "", "   ", "''" })
 	void requestIdWithBlanksControlOrNonAsciiCharactersIsDroppedNeverRejected(String requestId) {
 		GatewayRequest request = parseWith(REQUEST_ID, requestId);
 		assertThat(request.requestId()).isNull();
@@ -528,7 +534,8 @@ class GatewayHeaderParserTests {
 	void overLongRequestTimeIsMalformed() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy-request-time-ms", "1".repeat(5000));
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
+		assertThat(this.parser.parse(lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
 	}
 
 	@Test
@@ -538,9 +545,10 @@ class GatewayHeaderParserTests {
 
 	@Test
 	void userIsKeptWhenRecordingIsEnabled() {
-		GatewayHeaderParser recordingUser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5),
-				true, TrustPolicy.none());
-		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(GatewayHeaders.restApi(NOW - 100)), () -> null, NOW);
+		GatewayHeaderParser recordingUser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true,
+				TrustPolicy.none());
+		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(GatewayHeaders.restApi(NOW - 100)),
+				() -> null, NOW);
 		assertThat(request.user()).isEqualTo("arn:aws:iam::123456789012:user/alice");
 	}
 
@@ -603,7 +611,8 @@ class GatewayHeaderParserTests {
 		HeaderLookup headers = lookup(GatewayHeaders.restApi(NOW - 100));
 		assertThat(trusting.parse(headers, () -> "10.2.3.4", NOW)).isInstanceOf(GatewayRequest.class);
 		assertThat(trusting.parse(headers, () -> "192.0.2.1", NOW)).isEqualTo(RejectionReason.UNTRUSTED);
-		// Without a remote address (the two-argument parse), a network policy cannot hold.
+		// Without a remote address (the two-argument parse), a network policy cannot
+		// hold.
 		assertThat(trusting.parse(headers, () -> null, NOW)).isEqualTo(RejectionReason.UNTRUSTED);
 	}
 

@@ -37,7 +37,8 @@ class TrustPolicyTests {
 		TrustPolicy policy = TrustPolicy.none().withSharedSecret("s3cret-Value");
 		assertThat(policy.isEnabled()).isTrue();
 		assertThat(policy.isTrusted(headers("x-dd-proxy-secret", "s3cret-Value"), unknownAddress())).isTrue();
-		// Header names match ignoring case; values trimmed and unquoted as every gateway header.
+		// Header names match ignoring case; values trimmed and unquoted as every gateway
+		// header.
 		assertThat(policy.isTrusted(headers("X-DD-Proxy-Secret", " 's3cret-Value' "), unknownAddress())).isTrue();
 	}
 
@@ -100,13 +101,14 @@ class TrustPolicyTests {
 	@ParameterizedTest(name = "{0} contains {1}: {2}")
 	@CsvSource({ "10.0.0.0/8, 10.0.0.0, true", "10.0.0.0/8, 10.255.255.255, true", "10.0.0.0/8, 9.255.255.255, false",
 			"10.0.0.0/8, 11.0.0.0, false", "192.168.4.0/22, 192.168.7.255, true", "192.168.4.0/22, 192.168.8.0, false",
-			"192.168.4.0/22, 192.168.3.255, false", "172.16.0.0/12, 172.31.1.1, true", "172.16.0.0/12, 172.32.0.1, false",
-			"203.0.113.7/32, 203.0.113.7, true", "203.0.113.7/32, 203.0.113.6, false", "203.0.113.7, 203.0.113.7, true",
-			"203.0.113.7, 203.0.113.8, false", "0.0.0.0/0, 198.51.100.1, true", "0.0.0.0/0, 2001:db8::1, false",
-			"127.0.0.0/8, 127.0.0.1, true",
+			"192.168.4.0/22, 192.168.3.255, false", "172.16.0.0/12, 172.31.1.1, true",
+			"172.16.0.0/12, 172.32.0.1, false", "203.0.113.7/32, 203.0.113.7, true",
+			"203.0.113.7/32, 203.0.113.6, false", "203.0.113.7, 203.0.113.7, true", "203.0.113.7, 203.0.113.8, false",
+			"0.0.0.0/0, 198.51.100.1, true", "0.0.0.0/0, 2001:db8::1, false", "127.0.0.0/8, 127.0.0.1, true",
 			// IPv4-mapped IPv6 remote addresses match IPv4 networks.
-			"10.0.0.0/8, ::ffff:10.1.2.3, true", "10.0.0.0/8, ::FFFF:a01:203, true", "10.0.0.0/8, ::ffff:11.1.2.3, false",
-			"::ffff:10.0.0.0/104, 10.9.9.9, true", "::ffff:10.0.0.0/104, 11.9.9.9, false",
+			"10.0.0.0/8, ::ffff:10.1.2.3, true", "10.0.0.0/8, ::FFFF:a01:203, true",
+			"10.0.0.0/8, ::ffff:11.1.2.3, false", "::ffff:10.0.0.0/104, 10.9.9.9, true",
+			"::ffff:10.0.0.0/104, 11.9.9.9, false",
 			// IPv6
 			"2001:db8::/32, 2001:db8::1, true", "2001:db8::/32, 2001:db8:ffff:ffff:ffff:ffff:ffff:ffff, true",
 			"2001:db8::/32, 2001:db9::, false", "2001:db8::/32, 2001:db7:ffff::1, false",
@@ -130,8 +132,8 @@ class TrustPolicyTests {
 	}
 
 	@ParameterizedTest(name = "[{0}]")
-	@ValueSource(strings = { "localhost", "example.com", "", "10.0.0", "1.2.3.4.5", "256.0.0.1", "unknown",
-			"10.0.0.01", "0x0a.0.0.1", "::g", "1::2::3", "1:2:3:4:5:6:7:8:9", "10.0.0.1%eth0", "::ffff:1.2.3" })
+	@ValueSource(strings = { "localhost", "example.com", "", "10.0.0", "1.2.3.4.5", "256.0.0.1", "unknown", "10.0.0.01",
+			"0x0a.0.0.1", "::g", "1::2::3", "1:2:3:4:5:6:7:8:9", "10.0.0.1%eth0", "::ffff:1.2.3" })
 	void remoteAddressThatIsNotAnIpLiteralIsUntrusted(String remoteAddress) {
 		TrustPolicy policy = TrustPolicy.none().withNetwork("0.0.0.0/0").withNetwork("::/0");
 		assertThat(policy.isTrusted(NO_HEADERS, () -> remoteAddress)).isFalse();
@@ -197,10 +199,10 @@ class TrustPolicyTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource({ "0.0.0.0, 0.0.0.0", "255.255.255.255, 255.255.255.255", "::, 0:0:0:0:0:0:0:0",
-			"1::, 1:0:0:0:0:0:0:0", "::1, 0:0:0:0:0:0:0:1", "1:2:3:4:5:6:7:8, 1:2:3:4:5:6:7:8",
-			"1:2:3:4:5:6:7::, 1:2:3:4:5:6:7:0", "::2:3:4:5:6:7:8, 0:2:3:4:5:6:7:8", "1::8, 1:0:0:0:0:0:0:8",
-			"::ffff:0:0, 0.0.0.0", "::ffff:192.0.2.1, 192.0.2.1", "::192.0.2.1, 0:0:0:0:0:0:c000:201",
+	@CsvSource({ "0.0.0.0, 0.0.0.0", "255.255.255.255, 255.255.255.255", "::, 0:0:0:0:0:0:0:0", "1::, 1:0:0:0:0:0:0:0",
+			"::1, 0:0:0:0:0:0:0:1", "1:2:3:4:5:6:7:8, 1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::, 1:2:3:4:5:6:7:0",
+			"::2:3:4:5:6:7:8, 0:2:3:4:5:6:7:8", "1::8, 1:0:0:0:0:0:0:8", "::ffff:0:0, 0.0.0.0",
+			"::ffff:192.0.2.1, 192.0.2.1", "::192.0.2.1, 0:0:0:0:0:0:c000:201",
 			"1:2:3:4:5:6:1.2.3.4, 1:2:3:4:5:6:102:304", "ABCD:ef01::, abcd:ef01:0:0:0:0:0:0" })
 	void parsesIpLiterals(String text, String expected) throws Exception {
 		byte[] address = TrustPolicy.parseAddress(text);

@@ -61,16 +61,17 @@ class DefaultInferredProxyObservationConventionTests {
 		context.setStatusCode(200);
 		assertThat(high(this.convention, context)).containsOnly(entry("component", "aws-apigateway"),
 				entry("span.type", "web"), entry("operation.name", "aws.apigateway"),
-				entry("resource.name", "GET /users/{id}"), entry("service.name", "abc123.execute-api.eu-west-3.amazonaws.com"),
-				entry("http.method", "GET"),
+				entry("resource.name", "GET /users/{id}"),
+				entry("service.name", "abc123.execute-api.eu-west-3.amazonaws.com"), entry("http.method", "GET"),
 				entry("http.url", "https://abc123.execute-api.eu-west-3.amazonaws.com/prod/users/42"),
 				entry("http.route", "/users/{id}"), entry("stage", "prod"), entry("http.status_code", "200"),
 				entry("_dd.inferred_span", "1"), entry("account_id", "123456789012"), entry("apiid", "abc123"),
-				entry("region", "eu-west-3"), entry("dd_resource_key", "arn:aws:apigateway:eu-west-3::/restapis/abc123"),
+				entry("region", "eu-west-3"),
+				entry("dd_resource_key", "arn:aws:apigateway:eu-west-3::/restapis/abc123"),
 				entry("server.address", "abc123.execute-api.eu-west-3.amazonaws.com"),
-				entry("http.request.method", "GET"), entry("url.scheme", "https"),
-				entry("url.path", "/prod/users/42"), entry("http.response.status_code", "200"),
-				entry("cloud.account.id", "123456789012"), entry("cloud.region", "eu-west-3"),
+				entry("http.request.method", "GET"), entry("url.scheme", "https"), entry("url.path", "/prod/users/42"),
+				entry("http.response.status_code", "200"), entry("cloud.account.id", "123456789012"),
+				entry("cloud.region", "eu-west-3"),
 				entry("cloud.resource_id", "arn:aws:apigateway:eu-west-3::/restapis/abc123"),
 				entry("cloud.provider", "aws"),
 				entry("inferred_proxy.service", "abc123.execute-api.eu-west-3.amazonaws.com"));
@@ -96,7 +97,8 @@ class DefaultInferredProxyObservationConventionTests {
 		Map<String, String> high = high(this.convention, context);
 		assertThat(high).contains(entry("component", "azure-apim"), entry("operation.name", "azure.apim"),
 				entry("cloud.provider", "azure"), entry("service.name", "contoso.azure-api.net"),
-				entry("http.url", "https://contoso.azure-api.net/echo/resource"), entry("resource.name", "DELETE /echo/resource"));
+				entry("http.url", "https://contoso.azure-api.net/echo/resource"),
+				entry("resource.name", "DELETE /echo/resource"));
 		assertThat(high).doesNotContainKeys("dd_resource_key", "cloud.resource_id");
 	}
 
@@ -113,8 +115,8 @@ class DefaultInferredProxyObservationConventionTests {
 	@Test
 	void noValueIsEverNullUndefinedOrEmpty() {
 		for (GatewayRequest request : new GatewayRequest[] { restApi(), httpApi(), azure(),
-				minimal(GatewaySystem.AWS_HTTPAPI), with(restApi(), (r) -> request(r.system(), null, r.method(),
-						r.path(), null, null, null, null, null)) }) {
+				minimal(GatewaySystem.AWS_HTTPAPI), with(restApi(),
+						(r) -> request(r.system(), null, r.method(), r.path(), null, null, null, null, null)) }) {
 			InferredProxyContext context = context(request);
 			for (KeyValue keyValue : this.convention.getHighCardinalityKeyValues(context)) {
 				assertThat(keyValue.getValue()).as(keyValue.getKey())
@@ -131,8 +133,8 @@ class DefaultInferredProxyObservationConventionTests {
 		String longest = "x".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH);
 		// A cut after "https://" + 2,040 characters of the domain lands in the blanks.
 		String domain = "d".repeat(GatewayHeaderParser.MAX_VALUE_LENGTH - 8 - 2) + "  " + "e".repeat(6);
-		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, domain, longest, "/" + longest.substring(1),
-				longest, longest, longest, longest, longest));
+		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, domain, longest,
+				"/" + longest.substring(1), longest, longest, longest, longest, longest));
 		context.setStatusCode(200);
 		Map<String, String> high = high(this.convention, context);
 		assertThat(high).allSatisfy((key, value) -> assertThat(value).as(key)
@@ -150,17 +152,18 @@ class DefaultInferredProxyObservationConventionTests {
 		GatewayRequest r = httpApi();
 		InferredProxyContext precise = context(r);
 		assertThat(high(this.convention, precise)).doesNotContainKey("inferred_proxy.request_time_precision");
-		InferredProxyContext seconds = context(GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
-			.domain(r.domain())
-			.method(r.method())
-			.path(r.path())
-			.stage(r.stage())
-			.resourcePath(r.resourcePath())
-			.accountId(r.accountId())
-			.apiId(r.apiId())
-			.region(r.region())
-			.secondPrecision(true)
-			.build());
+		InferredProxyContext seconds = context(
+				GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
+					.domain(r.domain())
+					.method(r.method())
+					.path(r.path())
+					.stage(r.stage())
+					.resourcePath(r.resourcePath())
+					.accountId(r.accountId())
+					.apiId(r.apiId())
+					.region(r.region())
+					.secondPrecision(true)
+					.build());
 		assertThat(high(this.convention, seconds)).containsEntry("inferred_proxy.request_time_precision", "s");
 	}
 
@@ -168,17 +171,18 @@ class DefaultInferredProxyObservationConventionTests {
 	void userAgentInBothVocabulariesOnlyWhenTheRequestHasOne() {
 		GatewayRequest r = restApi();
 		assertThat(high(this.convention, context(r))).doesNotContainKeys("http.useragent", "user_agent.original");
-		InferredProxyContext withAgent = context(GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
-			.domain(r.domain())
-			.method(r.method())
-			.path(r.path())
-			.stage(r.stage())
-			.resourcePath(r.resourcePath())
-			.accountId(r.accountId())
-			.apiId(r.apiId())
-			.region(r.region())
-			.userAgent("curl/8.5.0")
-			.build());
+		InferredProxyContext withAgent = context(
+				GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
+					.domain(r.domain())
+					.method(r.method())
+					.path(r.path())
+					.stage(r.stage())
+					.resourcePath(r.resourcePath())
+					.accountId(r.accountId())
+					.apiId(r.apiId())
+					.region(r.region())
+					.userAgent("curl/8.5.0")
+					.build());
 		assertThat(high(this.convention, withAgent)).containsEntry("http.useragent", "curl/8.5.0")
 			.containsEntry("user_agent.original", "curl/8.5.0");
 	}
@@ -304,8 +308,8 @@ class DefaultInferredProxyObservationConventionTests {
 
 	@Test
 	void resourceNameUsesThePathWhenThereIsNoResourcePath() {
-		InferredProxyContext context = context(request(GatewaySystem.AWS_HTTPAPI, "api.example.com", "GET",
-				"/users/42", "$default", null, null, null, null));
+		InferredProxyContext context = context(request(GatewaySystem.AWS_HTTPAPI, "api.example.com", "GET", "/users/42",
+				"$default", null, null, null, null));
 		Map<String, String> high = high(this.convention, context);
 		assertThat(high).containsEntry("resource.name", "GET /users/42");
 		assertThat(high).doesNotContainKey("http.route");
@@ -322,8 +326,8 @@ class DefaultInferredProxyObservationConventionTests {
 
 	@Test
 	void resourceNameIsTheMethodAloneWhenThereIsNeitherResourcePathNorPath() {
-		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, "api.example.com", "GET", null,
-				"prod", null, null, null, null));
+		InferredProxyContext context = context(
+				request(GatewaySystem.AWS_APIGATEWAY, "api.example.com", "GET", null, "prod", null, null, null, null));
 		assertThat(high(this.convention, context)).containsEntry("resource.name", "GET");
 	}
 
@@ -333,11 +337,11 @@ class DefaultInferredProxyObservationConventionTests {
 				"abc123", null);
 		GatewayRequest withoutApiId = request(GatewaySystem.AWS_APIGATEWAY, "d", "GET", "/", "prod", "/", "1", null,
 				"eu-west-3");
-		assertThat(high(this.convention, context(withoutRegion))).doesNotContainKeys("dd_resource_key",
-				"cloud.resource_id", "region", "cloud.region")
+		assertThat(high(this.convention, context(withoutRegion)))
+			.doesNotContainKeys("dd_resource_key", "cloud.resource_id", "region", "cloud.region")
 			.containsEntry("apiid", "abc123");
-		assertThat(high(this.convention, context(withoutApiId))).doesNotContainKeys("dd_resource_key",
-				"cloud.resource_id", "apiid")
+		assertThat(high(this.convention, context(withoutApiId)))
+			.doesNotContainKeys("dd_resource_key", "cloud.resource_id", "apiid")
 			.containsEntry("region", "eu-west-3");
 	}
 
@@ -349,17 +353,18 @@ class DefaultInferredProxyObservationConventionTests {
 
 	@Test
 	void userAttributesOnlyWhenTheRequestHasAUser() {
-		GatewayRequest withUser = with(restApi(), (r) -> GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
-			.domain(r.domain())
-			.method(r.method())
-			.path(r.path())
-			.stage(r.stage())
-			.resourcePath(r.resourcePath())
-			.accountId(r.accountId())
-			.apiId(r.apiId())
-			.region(r.region())
-			.user("arn:aws:iam::123456789012:user/alice")
-			.build());
+		GatewayRequest withUser = with(restApi(),
+				(r) -> GatewayRequest.builder(r.system(), r.startEpochMillis(), r.receivedEpochMillis())
+					.domain(r.domain())
+					.method(r.method())
+					.path(r.path())
+					.stage(r.stage())
+					.resourcePath(r.resourcePath())
+					.accountId(r.accountId())
+					.apiId(r.apiId())
+					.region(r.region())
+					.user("arn:aws:iam::123456789012:user/alice")
+					.build());
 		assertThat(high(this.convention, context(withUser))).contains(
 				entry("aws_user", "arn:aws:iam::123456789012:user/alice"),
 				entry("enduser.id", "arn:aws:iam::123456789012:user/alice"));
@@ -374,11 +379,11 @@ class DefaultInferredProxyObservationConventionTests {
 		context.setStatusCode(200);
 		Map<String, String> high = high(datadog, context);
 		assertThat(high).containsKeys("component", "span.type", "operation.name", "resource.name", "service.name",
-				"http.method", "http.url", "http.route", "stage", "http.status_code", "_dd.inferred_span",
-				"account_id", "apiid", "region", "dd_resource_key");
+				"http.method", "http.url", "http.route", "stage", "http.status_code", "_dd.inferred_span", "account_id",
+				"apiid", "region", "dd_resource_key");
 		assertThat(high).doesNotContainKeys("server.address", "http.request.method", "url.scheme", "url.path",
-				"http.response.status_code", "cloud.account.id", "cloud.region", "cloud.resource_id",
-				"cloud.provider", "enduser.id");
+				"http.response.status_code", "cloud.account.id", "cloud.region", "cloud.resource_id", "cloud.provider",
+				"enduser.id");
 	}
 
 	@Test
@@ -397,8 +402,7 @@ class DefaultInferredProxyObservationConventionTests {
 	void serviceIsTheDomainInEveryVocabularyByDefault() {
 		for (AttributeVocabulary vocabulary : AttributeVocabulary.values()) {
 			InferredProxyContext context = context(azure());
-			assertThat(high(new DefaultInferredProxyObservationConvention(vocabulary), context))
-				.as("%s", vocabulary)
+			assertThat(high(new DefaultInferredProxyObservationConvention(vocabulary), context)).as("%s", vocabulary)
 				.containsEntry("inferred_proxy.service", "contoso.azure-api.net");
 		}
 	}
@@ -485,8 +489,8 @@ class DefaultInferredProxyObservationConventionTests {
 
 	@Test
 	void routeIsNeverTheRawPath() {
-		InferredProxyContext context = context(request(GatewaySystem.AWS_HTTPAPI, "api.example.com", "GET",
-				"/users/42", "$default", null, null, null, null));
+		InferredProxyContext context = context(request(GatewaySystem.AWS_HTTPAPI, "api.example.com", "GET", "/users/42",
+				"$default", null, null, null, null));
 		assertThat(low(context)).containsEntry("route", "UNKNOWN");
 		assertThat(low(context).values()).doesNotContain("/users/42");
 	}
@@ -494,15 +498,15 @@ class DefaultInferredProxyObservationConventionTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT" })
 	void standardMethodsAreTags(String method) {
-		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, null, method, null, null, null,
-				null, null, null));
+		InferredProxyContext context = context(
+				request(GatewaySystem.AWS_APIGATEWAY, null, method, null, null, null, null, null, null));
 		assertThat(low(context)).containsEntry("method", method);
 	}
 
 	@Test
 	void methodTagIsUpperCase() {
-		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, null, "get", null, null, null,
-				null, null, null));
+		InferredProxyContext context = context(
+				request(GatewaySystem.AWS_APIGATEWAY, null, "get", null, null, null, null, null, null));
 		assertThat(low(context)).containsEntry("method", "GET");
 		assertThat(high(this.convention, context)).containsEntry("http.method", "get");
 	}
@@ -510,8 +514,8 @@ class DefaultInferredProxyObservationConventionTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "PROPFIND", "FOO", "G3T", "ANY" })
 	void nonStandardMethodIsUnknownInTagsButKeptOnTheSpan(String method) {
-		InferredProxyContext context = context(request(GatewaySystem.AWS_APIGATEWAY, null, method, null, null, null,
-				null, null, null));
+		InferredProxyContext context = context(
+				request(GatewaySystem.AWS_APIGATEWAY, null, method, null, null, null, null, null, null));
 		assertThat(low(context)).containsEntry("method", "UNKNOWN");
 		assertThat(high(this.convention, context)).containsEntry("http.method", method)
 			.containsEntry("http.request.method", method);
@@ -539,18 +543,19 @@ class DefaultInferredProxyObservationConventionTests {
 	@Test
 	void clockSkewAttributeOnlyWhenTheStartWasClamped() {
 		assertThat(high(this.convention, context(restApi()))).doesNotContainKey("inferred_proxy.clock_skew_ms");
-		GatewayRequest skewed = with(restApi(), (r) -> GatewayRequest.builder(r.system(), NOW, NOW)
-			.clockSkewMillis(1234)
-			.domain(r.domain())
-			.method(r.method())
-			.path(r.path())
-			.stage(r.stage())
-			.resourcePath(r.resourcePath())
-			.accountId(r.accountId())
-			.apiId(r.apiId())
-			.region(r.region())
-			.user(r.user())
-			.build());
+		GatewayRequest skewed = with(restApi(),
+				(r) -> GatewayRequest.builder(r.system(), NOW, NOW)
+					.clockSkewMillis(1234)
+					.domain(r.domain())
+					.method(r.method())
+					.path(r.path())
+					.stage(r.stage())
+					.resourcePath(r.resourcePath())
+					.accountId(r.accountId())
+					.apiId(r.apiId())
+					.region(r.region())
+					.user(r.user())
+					.build());
 		assertThat(high(this.convention, context(skewed))).containsEntry("inferred_proxy.clock_skew_ms", "1234");
 		DefaultInferredProxyObservationConvention otel = new DefaultInferredProxyObservationConvention(
 				AttributeVocabulary.OPENTELEMETRY);
@@ -621,8 +626,8 @@ class DefaultInferredProxyObservationConventionTests {
 	}
 
 	private static GatewayRequest azure() {
-		return request(GatewaySystem.AZURE_APIM, "contoso.azure-api.net", "DELETE", "/echo/resource", null, null,
-				null, null, "westeurope");
+		return request(GatewaySystem.AZURE_APIM, "contoso.azure-api.net", "DELETE", "/echo/resource", null, null, null,
+				null, "westeurope");
 	}
 
 	private static GatewayRequest correlated(GatewayRequest r, @Nullable String requestId,
@@ -672,8 +677,8 @@ class DefaultInferredProxyObservationConventionTests {
 		return request(system, null, null, null, null, null, null, null, null);
 	}
 
-	private static GatewayRequest request(GatewaySystem system, String domain, String method, String path,
-			String stage, String resourcePath, String accountId, String apiId, String region) {
+	private static GatewayRequest request(GatewaySystem system, String domain, String method, String path, String stage,
+			String resourcePath, String accountId, String apiId, String region) {
 		return GatewayRequest.builder(system, NOW - 100, NOW)
 			.domain(domain)
 			.method(method)

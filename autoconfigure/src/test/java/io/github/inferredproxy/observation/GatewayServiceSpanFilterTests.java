@@ -32,8 +32,8 @@ class GatewayServiceSpanFilterTests {
 
 	private final SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
 		.setResource(Resource.create(Attributes.of(SERVICE_NAME, "orders", AttributeKey.stringKey("host.name"), "h1")))
-		.addSpanProcessor(SimpleSpanProcessor.create(new CompositeSpanExporter(List.of(this.exported), null, null,
-				List.of(new GatewayServiceSpanFilter()))))
+		.addSpanProcessor(SimpleSpanProcessor.create(
+				new CompositeSpanExporter(List.of(this.exported), null, null, List.of(new GatewayServiceSpanFilter()))))
 		.build();
 
 	private final Tracer tracer = this.tracerProvider.get("test");
@@ -65,13 +65,21 @@ class GatewayServiceSpanFilterTests {
 
 	@Test
 	void onlyAServerSpanCanBeTheGatewaySpan() {
-		this.tracer.spanBuilder("call").setSpanKind(SpanKind.CLIENT).setAttribute(SERVICE, "api.example.com").startSpan().end();
+		this.tracer.spanBuilder("call")
+			.setSpanKind(SpanKind.CLIENT)
+			.setAttribute(SERVICE, "api.example.com")
+			.startSpan()
+			.end();
 		assertThat(single().getResource().getAttribute(SERVICE_NAME)).isEqualTo("orders");
 	}
 
 	@Test
 	void emptyServiceIsIgnored() {
-		this.tracer.spanBuilder("aws.apigateway").setSpanKind(SpanKind.SERVER).setAttribute(SERVICE, "").startSpan().end();
+		this.tracer.spanBuilder("aws.apigateway")
+			.setSpanKind(SpanKind.SERVER)
+			.setAttribute(SERVICE, "")
+			.startSpan()
+			.end();
 		assertThat(single().getResource().getAttribute(SERVICE_NAME)).isEqualTo("orders");
 	}
 

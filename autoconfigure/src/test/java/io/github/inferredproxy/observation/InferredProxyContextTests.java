@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
-import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.GatewayRequest;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
@@ -41,21 +41,21 @@ class InferredProxyContextTests {
 
 	@Test
 	void laterKeyValuesReplaceEarlierOnesWithTheSameKey() {
-		assertSameAsMicrometersContext((context) -> context
-			.addHighCardinalityKeyValues(KeyValues.of("a", "1", "b", "2", "c", "3"))
-			.addHighCardinalityKeyValues(KeyValues.of("b", "changed", "d", "4"))
-			.addLowCardinalityKeyValues(KeyValues.of("status", "200"))
-			.addLowCardinalityKeyValues(KeyValues.of("status", "500", "outcome", "SERVER_ERROR")));
+		assertSameAsMicrometersContext(
+				(context) -> context.addHighCardinalityKeyValues(KeyValues.of("a", "1", "b", "2", "c", "3"))
+					.addHighCardinalityKeyValues(KeyValues.of("b", "changed", "d", "4"))
+					.addLowCardinalityKeyValues(KeyValues.of("status", "200"))
+					.addLowCardinalityKeyValues(KeyValues.of("status", "500", "outcome", "SERVER_ERROR")));
 	}
 
 	@Test
 	void removedKeyValuesAreGone() {
-		assertSameAsMicrometersContext((context) -> context
-			.addHighCardinalityKeyValues(KeyValues.of("a", "1", "b", "2", "c", "3"))
-			.removeHighCardinalityKeyValue("b")
-			.removeHighCardinalityKeyValue("missing")
-			.addLowCardinalityKeyValues(KeyValues.of("x", "1", "y", "2", "z", "3"))
-			.removeLowCardinalityKeyValues("x", "z", "missing"));
+		assertSameAsMicrometersContext(
+				(context) -> context.addHighCardinalityKeyValues(KeyValues.of("a", "1", "b", "2", "c", "3"))
+					.removeHighCardinalityKeyValue("b")
+					.removeHighCardinalityKeyValue("missing")
+					.addLowCardinalityKeyValues(KeyValues.of("x", "1", "y", "2", "z", "3"))
+					.removeLowCardinalityKeyValues("x", "z", "missing"));
 		assertSameAsMicrometersContext((context) -> context.addHighCardinalityKeyValues(KeyValues.of("a", "1"))
 			.removeHighCardinalityKeyValues("a")
 			.addHighCardinalityKeyValue(KeyValue.of("a", "again"))
@@ -122,7 +122,8 @@ class InferredProxyContextTests {
 
 	@Test
 	void overridesEveryKeyValueMethodOfMicrometersContext() throws NoSuchMethodException {
-		// A key-value method that a later Micrometer adds would read the superclass's maps,
+		// A key-value method that a later Micrometer adds would read the superclass's
+		// maps,
 		// which stay empty here.
 		for (Method method : Observation.Context.class.getDeclaredMethods()) {
 			if (Modifier.isPublic(method.getModifiers()) && method.getName().contains("KeyValue")) {
@@ -137,7 +138,8 @@ class InferredProxyContextTests {
 		InferredProxyContext actual = gatewayContext();
 		changes.accept(expected);
 		changes.accept(actual);
-		assertThat(actual.getLowCardinalityKeyValues()).containsExactlyElementsOf(expected.getLowCardinalityKeyValues());
+		assertThat(actual.getLowCardinalityKeyValues())
+			.containsExactlyElementsOf(expected.getLowCardinalityKeyValues());
 		assertThat(actual.getHighCardinalityKeyValues())
 			.containsExactlyElementsOf(expected.getHighCardinalityKeyValues());
 		assertThat(actual.getAllKeyValues()).containsExactlyElementsOf(expected.getAllKeyValues());

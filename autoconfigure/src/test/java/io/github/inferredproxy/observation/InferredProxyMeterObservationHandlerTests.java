@@ -22,9 +22,9 @@ import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObserv
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -74,9 +74,8 @@ class InferredProxyMeterObservationHandlerTests {
 			}
 
 		};
-		GatewayObservation observation = new GatewayObservation(Observation
-			.createNotStarted(renamed, () -> context(restApi(now - 1_500, now)), this.registry)
-			.start());
+		GatewayObservation observation = new GatewayObservation(
+				Observation.createNotStarted(renamed, () -> context(restApi(now - 1_500, now)), this.registry).start());
 		observation.stop(200, null);
 		assertThat(this.meterRegistry.get("edge.requests").timer().count()).isOne();
 		assertThat(this.meterRegistry.get("edge.transit").timer().count()).isOne();
@@ -158,10 +157,11 @@ class InferredProxyMeterObservationHandlerTests {
 			Collection<Meter> meters = this.meterRegistry.find(name).meters();
 			assertThat(meters).as(name).hasSize(4);
 			assertThat(meters).as(name)
-				.allSatisfy((meter) -> assertThat(tagKeys(meter)).containsExactlyInAnyOrder("system", "stage",
-						"method", "route", "status", "outcome"));
+				.allSatisfy((meter) -> assertThat(tagKeys(meter)).containsExactlyInAnyOrder("system", "stage", "method",
+						"route", "status", "outcome"));
 		}
-		assertThat(this.meterRegistry.get("inferred.proxy.requests").tag("system", "azure-apim").timer().getId().getTags())
+		assertThat(
+				this.meterRegistry.get("inferred.proxy.requests").tag("system", "azure-apim").timer().getId().getTags())
 			.contains(Tag.of("stage", "UNKNOWN"), Tag.of("method", "UNKNOWN"), Tag.of("route", "UNKNOWN"),
 					Tag.of("status", "UNKNOWN"), Tag.of("outcome", "UNKNOWN"));
 	}
@@ -239,8 +239,7 @@ class InferredProxyMeterObservationHandlerTests {
 
 	@Test
 	void maximumIsHeldUnderConcurrency() throws Exception {
-		InferredProxyMeterObservationHandler bounded = new InferredProxyMeterObservationHandler(this.meterRegistry,
-				50);
+		InferredProxyMeterObservationHandler bounded = new InferredProxyMeterObservationHandler(this.meterRegistry, 50);
 		long now = System.currentTimeMillis();
 		ExecutorService threads = Executors.newFixedThreadPool(4);
 		try {
@@ -302,7 +301,8 @@ class InferredProxyMeterObservationHandlerTests {
 		InferredProxyContext context = context(request);
 		context.setStatusCode(status);
 		context.markStopped();
-		context.addLowCardinalityKeyValues(new DefaultInferredProxyObservationConvention().getLowCardinalityKeyValues(context));
+		context.addLowCardinalityKeyValues(
+				new DefaultInferredProxyObservationConvention().getLowCardinalityKeyValues(context));
 		handler.onStop(context);
 	}
 
@@ -367,8 +367,7 @@ class InferredProxyMeterObservationHandlerTests {
 	}
 
 	private static GatewayRequest minimal(GatewaySystem system, long now) {
-		return GatewayRequest.builder(system, now - 5, now)
-			.build();
+		return GatewayRequest.builder(system, now - 5, now).build();
 	}
 
 }

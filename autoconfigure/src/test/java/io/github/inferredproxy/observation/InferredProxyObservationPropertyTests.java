@@ -9,16 +9,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
-import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.GatewaySystem;
 import io.github.inferredproxy.gateway.RejectionReason;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.testsupport.GatewayArbitraries;
 import io.github.inferredproxy.testsupport.GatewayArbitraries.Headers;
 import io.github.inferredproxy.testsupport.GatewayArbitraries.Raw;
 import io.github.inferredproxy.testsupport.RequestListeners;
 import io.micrometer.common.KeyValue;
-import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
@@ -46,16 +45,13 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterProperty;
 import org.jspecify.annotations.Nullable;
 
-import static io.github.inferredproxy.testsupport.GatewayArbitraries.CAP;
-import static io.github.inferredproxy.testsupport.GatewayArbitraries.describe;
-
 /**
  * Property-based tests (jqwik) of the gateway span's attributes against the contract
- * (SPEC sections 5 and 8): whatever the header values, no attribute or tag is longer
- * than {@value GatewayHeaderParser#MAX_VALUE_LENGTH} characters, composed values (the
- * ARN, the URL, the resource name) included, none is blank or ends in a blank, and on a
- * real OpenTelemetry SDK every accepted request ends exactly one gateway span in its
- * time window.
+ * (SPEC sections 5 and 8): whatever the header values, no attribute or tag is longer than
+ * {@value GatewayHeaderParser#MAX_VALUE_LENGTH} characters, composed values (the ARN, the
+ * URL, the resource name) included, none is blank or ends in a blank, and on a real
+ * OpenTelemetry SDK every accepted request ends exactly one gateway span in its time
+ * window.
  */
 class InferredProxyObservationPropertyTests {
 
@@ -182,8 +178,8 @@ class InferredProxyObservationPropertyTests {
 		long startMillis = TimeUnit.NANOSECONDS.toMillis(span.getStartEpochNanos());
 		check(startMillis >= before - window.maxAgeMillis() && startMillis <= after,
 				() -> "start " + startMillis + " within [" + (before - window.maxAgeMillis()) + ", " + after + "]");
-		check(span.getEndEpochNanos() >= span.getStartEpochNanos(), () -> "a duration, never negative: "
-				+ (span.getEndEpochNanos() - span.getStartEpochNanos()) + " ns");
+		check(span.getEndEpochNanos() >= span.getStartEpochNanos(),
+				() -> "a duration, never negative: " + (span.getEndEpochNanos() - span.getStartEpochNanos()) + " ns");
 		check(this.tracer.currentSpan() == null && Context.current() == Context.root(), () -> "nothing left current");
 	}
 
@@ -192,17 +188,19 @@ class InferredProxyObservationPropertyTests {
 				(key) -> new InferredProxyObservations(this.registry,
 						new GatewayHeaderParser(Duration.ofMillis(window.maxAgeMillis()),
 								Duration.ofMillis(window.toleranceMillis()), recordUser, TrustPolicy.none()),
-						null, new DefaultInferredProxyObservationConvention(vocabulary), List.of(RequestListeners.rejectionsInto(this.rejections))));
+						null, new DefaultInferredProxyObservationConvention(vocabulary),
+						List.of(RequestListeners.rejectionsInto(this.rejections))));
 	}
 
 	/**
 	 * A text written to a span or a meter: at most the cap, not blank, no control
-	 * character and, when asked, no trailing blank (the cut of a composed value included).
+	 * character and, when asked, no trailing blank (the cut of a composed value
+	 * included).
 	 */
 	private static void assertBoundedText(String what, @Nullable String value, boolean noTrailingBlank) {
-		Supplier<String> message = () -> what + " " + describe(value) + ": ";
+		Supplier<String> message = () -> what + " " + GatewayArbitraries.describe(value) + ": ";
 		check(value != null, () -> message.get() + "a value");
-		check(value.length() <= CAP, () -> message.get() + "longer than " + CAP);
+		check(value.length() <= GatewayArbitraries.CAP, () -> message.get() + "longer than " + GatewayArbitraries.CAP);
 		check(!value.isBlank(), () -> message.get() + "blank");
 		check(GatewayArbitraries.indexOfControl(value) < 0, () -> message.get() + "holds a control character");
 		if (noTrailingBlank) {
@@ -222,31 +220,32 @@ class InferredProxyObservationPropertyTests {
 		Arbitrary<long[]> times = Arbitraries.frequencyOf(
 				Tuple.of(3, Arbitraries.longs().between(0, 300_000).map((transit) -> new long[] { NOW - transit, 0 })),
 				Tuple.of(1, Arbitraries.longs().between(1, 5_000).map((skew) -> new long[] { NOW, skew })));
-		return Combinators
-			.combine(Arbitraries.of(GatewaySystem.class), times,
-					// And the X-Ray trace id, any text that meets the contract.
-					part.list().ofSize(GatewayArbitraries.OPTIONAL_HEADERS.size() + 1))
-			.as((system, time, parts) -> new Request(GatewayRequest.builder(system, time[0], NOW)
-			.clockSkewMillis(time[1])
-			.domain(parts.get(0))
-			.method(parts.get(1))
-			.path(parts.get(2))
-			.stage(parts.get(3))
-			.resourcePath(parts.get(4))
-			.accountId(parts.get(5))
-			.apiId(parts.get(6))
-			.region(parts.get(7))
-			.user(parts.get(8))
-			.requestId(parts.get(9))
-			.xrayTraceId(parts.get(10))
-			.build()));
+		return Combinators.combine(Arbitraries.of(GatewaySystem.class), times,
+				// And the X-Ray trace id, any text that meets the contract.
+				part.list().ofSize(GatewayArbitraries.OPTIONAL_HEADERS.size() + 1))
+			.as((system, time,
+					parts) -> new Request(GatewayRequest.builder(system, time[0], NOW)
+						.clockSkewMillis(time[1])
+						.domain(parts.get(0))
+						.method(parts.get(1))
+						.path(parts.get(2))
+						.stage(parts.get(3))
+						.resourcePath(parts.get(4))
+						.accountId(parts.get(5))
+						.apiId(parts.get(6))
+						.region(parts.get(7))
+						.user(parts.get(8))
+						.requestId(parts.get(9))
+						.xrayTraceId(parts.get(10))
+						.build()));
 	}
 
 	@Provide
 	Arbitrary<Integer> statuses() {
-		return Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.of(200, 201, 204, 301, 404, 429, 500, 503)),
-				Tuple.of(2, Arbitraries.integers().between(100, 599)),
-				Tuple.of(1, Arbitraries.of(-1, 0, 99, 600, 999, Integer.MAX_VALUE, Integer.MIN_VALUE)))
+		return Arbitraries
+			.frequencyOf(Tuple.of(6, Arbitraries.of(200, 201, 204, 301, 404, 429, 500, 503)),
+					Tuple.of(2, Arbitraries.integers().between(100, 599)),
+					Tuple.of(1, Arbitraries.of(-1, 0, 99, 600, 999, Integer.MAX_VALUE, Integer.MIN_VALUE)))
 			.injectNull(0.1);
 	}
 
@@ -299,11 +298,14 @@ class InferredProxyObservationPropertyTests {
 		public String toString() {
 			GatewayRequest r = this.request;
 			return r.system() + " start=" + r.startEpochMillis() + " received=" + r.receivedEpochMillis() + " skew="
-					+ r.clockSkewMillis() + " domain=" + describe(r.domain()) + " method=" + describe(r.method())
-					+ " path=" + describe(r.path()) + " stage=" + describe(r.stage()) + " resourcePath="
-					+ describe(r.resourcePath()) + " accountId=" + describe(r.accountId()) + " apiId="
-					+ describe(r.apiId()) + " region=" + describe(r.region()) + " user=" + describe(r.user())
-					+ " requestId=" + describe(r.requestId()) + " xrayTraceId=" + describe(r.xrayTraceId());
+					+ r.clockSkewMillis() + " domain=" + GatewayArbitraries.describe(r.domain()) + " method="
+					+ GatewayArbitraries.describe(r.method()) + " path=" + GatewayArbitraries.describe(r.path())
+					+ " stage=" + GatewayArbitraries.describe(r.stage()) + " resourcePath="
+					+ GatewayArbitraries.describe(r.resourcePath()) + " accountId="
+					+ GatewayArbitraries.describe(r.accountId()) + " apiId=" + GatewayArbitraries.describe(r.apiId())
+					+ " region=" + GatewayArbitraries.describe(r.region()) + " user="
+					+ GatewayArbitraries.describe(r.user()) + " requestId=" + GatewayArbitraries.describe(r.requestId())
+					+ " xrayTraceId=" + GatewayArbitraries.describe(r.xrayTraceId());
 		}
 
 	}

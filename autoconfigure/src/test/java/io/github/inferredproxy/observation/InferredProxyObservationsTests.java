@@ -26,7 +26,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
  * Tests for {@link InferredProxyObservations}.
@@ -40,12 +39,13 @@ class InferredProxyObservationsTests {
 
 	private final List<RejectionReason> rejections = new ArrayList<>();
 
-	private final InferredProxyObservations observations = new InferredProxyObservations(this.registry, parser(),
-			null, new DefaultInferredProxyObservationConvention(), List.of(RequestListeners.rejectionsInto(this.rejections)));
+	private final InferredProxyObservations observations = new InferredProxyObservations(this.registry, parser(), null,
+			new DefaultInferredProxyObservationConvention(), List.of(RequestListeners.rejectionsInto(this.rejections)));
 
 	@Test
 	void startsAGatewayObservationForGatewayHeaders() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 100)), () -> null);
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 100)),
+				() -> null);
 		assertThat(observation).isNotNull();
 		assertThat(observation.getObservation().getContext()).isInstanceOf(InferredProxyContext.class);
 		assertThat(observation.getObservation().getContext().getName()).isEqualTo("inferred.proxy.requests");
@@ -105,7 +105,9 @@ class InferredProxyObservationsTests {
 		Map<String, String> missingTime = GatewayHeaders.restApi(now());
 		missingTime.remove("x-dd-proxy-request-time-ms");
 		this.observations.start(lookup(missingTime), () -> null);
-		new InferredProxyObservations(this.registry, parser(), null, new DefaultInferredProxyObservationConvention(), List.of()).start(lookup(missingTime), () -> null);
+		new InferredProxyObservations(this.registry, parser(), null, new DefaultInferredProxyObservationConvention(),
+				List.of())
+			.start(lookup(missingTime), () -> null);
 		assertThat(countOccurrences(output.getOut() + output.getErr(), WARN_MARKER)).isEqualTo(2);
 	}
 
@@ -114,7 +116,8 @@ class InferredProxyObservationsTests {
 		InferredProxyObservations trusting = new InferredProxyObservations(this.registry,
 				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false,
 						TrustPolicy.none().withSharedSecret("the-real-secret").withNetwork("10.0.0.0/8")),
-				null, new DefaultInferredProxyObservationConvention(), List.of(RequestListeners.rejectionsInto(this.rejections)));
+				null, new DefaultInferredProxyObservationConvention(),
+				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		Map<String, String> headers = GatewayHeaders.restApi(now() - 10);
 		headers.put("x-dd-proxy-secret", "a-guessed-secret");
 		assertThat(trusting.start(lookup(headers), () -> "10.0.0.1")).isNull();
@@ -141,8 +144,7 @@ class InferredProxyObservationsTests {
 		};
 		assertThat(this.observations.start(failing, () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
-		assertThat(output).contains(RejectionReason.INTERNAL_ERROR.advice())
-			.contains("request already recycled");
+		assertThat(output).contains(RejectionReason.INTERNAL_ERROR.advice()).contains("request already recycled");
 	}
 
 	@Test
@@ -161,7 +163,8 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		InferredProxyObservations failing = new InferredProxyObservations(failingRegistry, parser(), null, new DefaultInferredProxyObservationConvention(),
+		InferredProxyObservations failing = new InferredProxyObservations(failingRegistry, parser(), null,
+				new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
@@ -177,7 +180,8 @@ class InferredProxyObservationsTests {
 			}
 
 		};
-		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), failingConvention, new DefaultInferredProxyObservationConvention(),
+		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), failingConvention,
+				new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
@@ -185,8 +189,8 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void failingRejectionCounterNeverThrows() {
-		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), null, new DefaultInferredProxyObservationConvention(),
-				List.of(RequestListeners.failing()));
+		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), null,
+				new DefaultInferredProxyObservationConvention(), List.of(RequestListeners.failing()));
 		Map<String, String> headers = GatewayHeaders.restApi(now());
 		headers.put("x-dd-proxy-request-time-ms", "soon");
 		assertThat(failing.start(lookup(headers), () -> null)).isNull();
@@ -222,7 +226,8 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void noObservationWhenTheRegistryIsNoop() {
-		InferredProxyObservations noop = new InferredProxyObservations(ObservationRegistry.NOOP, parser(), null, new DefaultInferredProxyObservationConvention(),
+		InferredProxyObservations noop = new InferredProxyObservations(ObservationRegistry.NOOP, parser(), null,
+				new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		assertThat(noop.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.rejections).isEmpty();
@@ -230,8 +235,7 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void noObservationWhenAPredicateDisablesIt() {
-		this.registry.observationConfig()
-			.observationPredicate((name, context) -> !name.startsWith("inferred.proxy"));
+		this.registry.observationConfig().observationPredicate((name, context) -> !name.startsWith("inferred.proxy"));
 		assertThat(this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.registry).doesNotHaveAnyObservation();
 		assertThat(this.rejections).isEmpty();
@@ -252,7 +256,8 @@ class InferredProxyObservationsTests {
 			}
 
 		};
-		InferredProxyObservations withCustom = new InferredProxyObservations(this.registry, parser(), custom, new DefaultInferredProxyObservationConvention(),
+		InferredProxyObservations withCustom = new InferredProxyObservations(this.registry, parser(), custom,
+				new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		GatewayObservation observation = withCustom.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		observation.stop(200, null);
@@ -265,14 +270,14 @@ class InferredProxyObservationsTests {
 	void clientGoneIsToldFromTheServersExceptionOrItsCauses() {
 		assertThat(InferredProxyObservations.isClientGone(new java.io.IOException("Broken pipe"))).isTrue();
 		assertThat(InferredProxyObservations.isClientGone(new java.io.EOFException())).isTrue();
-		assertThat(InferredProxyObservations.isClientGone(new IllegalStateException("wrapped",
-				new java.io.IOException("Connection reset by peer")))).isTrue();
-		assertThat(InferredProxyObservations.isClientGone(
-				new org.springframework.web.context.request.async.AsyncRequestNotUsableException("gone")))
+		assertThat(InferredProxyObservations
+			.isClientGone(new IllegalStateException("wrapped", new java.io.IOException("Connection reset by peer"))))
+			.isTrue();
+		assertThat(InferredProxyObservations
+			.isClientGone(new org.springframework.web.context.request.async.AsyncRequestNotUsableException("gone")))
 			.isTrue();
 		// What reading the request body throws when the client resets the connection.
-		assertThat(InferredProxyObservations.isClientGone(new java.net.SocketException("Connection reset")))
-			.isTrue();
+		assertThat(InferredProxyObservations.isClientGone(new java.net.SocketException("Connection reset"))).isTrue();
 	}
 
 	@Test
@@ -282,9 +287,10 @@ class InferredProxyObservationsTests {
 		assertThat(InferredProxyObservations.isClientGone(new IllegalStateException("boom"))).isFalse();
 		// A downstream service reset the connection, not the client.
 		assertThat(InferredProxyObservations.isClientGone(new org.springframework.web.client.ResourceAccessException(
-				"I/O error", new java.net.SocketException("Connection reset by peer")))).isFalse();
-		assertThat(InferredProxyObservations.isClientGone(
-				new java.sql.SQLException("database gone", new java.net.SocketException("Connection reset"))))
+				"I/O error", new java.net.SocketException("Connection reset by peer"))))
+			.isFalse();
+		assertThat(InferredProxyObservations
+			.isClientGone(new java.sql.SQLException("database gone", new java.net.SocketException("Connection reset"))))
 			.isFalse();
 	}
 
@@ -315,7 +321,8 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void stopCopiesStatusAndErrorToTheContext() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
+				() -> null);
 		IllegalStateException failure = new IllegalStateException("boom");
 		observation.stop(500, failure);
 		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
@@ -327,7 +334,8 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void cancelCopiesTheSentStatusAndTheCancellationToTheContext() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
+				() -> null);
 		observation.cancel(null);
 		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
 		assertThat(context.getStatusCode()).isNull();
@@ -338,7 +346,8 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void onlyTheFirstOfStopAndCancelCounts() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
+				() -> null);
 		observation.cancel(200);
 		observation.stop(500, new IllegalStateException("late"));
 		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
@@ -370,7 +379,8 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
+				() -> null);
 		observation.stop(200, null);
 		observation.cancel(500);
 		observation.stop(null, null);
@@ -398,7 +408,8 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
+		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
+				() -> null);
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < 8; i++) {
 			Thread thread = new Thread(() -> observation.stop(200, null));

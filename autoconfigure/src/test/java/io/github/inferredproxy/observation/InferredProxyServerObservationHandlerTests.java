@@ -9,15 +9,15 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.ReceiverContext;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for {@link InferredProxyServerObservationHandler}, with no tracing handler at all:
- * the hand-over must not depend on one.
+ * Tests for {@link InferredProxyServerObservationHandler}, with no tracing handler at
+ * all: the hand-over must not depend on one.
  */
 class InferredProxyServerObservationHandlerTests {
 
@@ -40,8 +40,8 @@ class InferredProxyServerObservationHandlerTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(nullValues = "none", value = { "/orders/{id}, /orders/{id}", "root, /", "/**, none",
-			"NOT_FOUND, none", "REDIRECTION, none", "UNKNOWN, none" })
+	@CsvSource(nullValues = "none", value = { "/orders/{id}, /orders/{id}", "root, /", "/**, none", "NOT_FOUND, none",
+			"REDIRECTION, none", "UNKNOWN, none" })
 	void handsOverTheRouteTheApplicationMatched(String uri, @Nullable String route) {
 		serverObservation(uri, null);
 		assertThat(gatewayContext().getApplicationRoute()).isEqualTo(route);

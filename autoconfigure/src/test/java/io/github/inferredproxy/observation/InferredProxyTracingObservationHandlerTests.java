@@ -10,10 +10,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
-import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.GatewaySystem;
 import io.github.inferredproxy.gateway.HeaderLookup;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
@@ -130,7 +130,8 @@ class InferredProxyTracingObservationHandlerTests {
 		assertThat(span.getAttributes().get(AttributeKey.stringKey("http.status_code"))).isEqualTo("200");
 		assertThat(span.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
 		assertThat(span.getAttributes().get(AttributeKey.longKey("_dd.inferred_span"))).isEqualTo(1L);
-		assertThat(attribute(span, "cloud.resource_id")).isEqualTo("arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5");
+		assertThat(attribute(span, "cloud.resource_id"))
+			.isEqualTo("arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5");
 		// Meter tags, not span attributes: no route=UNKNOWN or outcome on the span.
 		assertThat(attribute(span, "outcome")).isNull();
 		assertThat(attribute(span, "system")).isNull();
@@ -224,8 +225,8 @@ class InferredProxyTracingObservationHandlerTests {
 		other.stop();
 		// A client call made while the gateway observation is current.
 		GatewayObservation gateway = startGateway(GatewayHeaders.restApi(System.currentTimeMillis() - 10));
-		SenderContext<Map<String, String>> sender = new SenderContext<>((carrier, key, value) -> carrier.put(key,
-				value));
+		SenderContext<Map<String, String>> sender = new SenderContext<>(
+				(carrier, key, value) -> carrier.put(key, value));
 		sender.setParentObservation(gateway.getObservation());
 		assertThat(this.handler.supportsContext(sender)).isFalse();
 		Observation.Context plainChild = new Observation.Context();
@@ -370,7 +371,8 @@ class InferredProxyTracingObservationHandlerTests {
 					new DefaultTracingObservationHandler(simpleTracer)));
 		long gatewayTime = System.currentTimeMillis() - 20;
 		GatewayObservation gateway = new InferredProxyObservations(simpleRegistry,
-				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null, new DefaultInferredProxyObservationConvention(), List.of())
+				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null,
+				new DefaultInferredProxyObservationConvention(), List.of())
 			.start(lookup(GatewayHeaders.restApi(gatewayTime)), () -> null);
 		gateway.stop(502, null);
 		SimpleSpan span = simpleTracer.onlySpan();
@@ -500,7 +502,8 @@ class InferredProxyTracingObservationHandlerTests {
 
 	private GatewayObservation startGateway(Map<String, String> headers) {
 		InferredProxyObservations observations = new InferredProxyObservations(this.registry,
-				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null, new DefaultInferredProxyObservationConvention(), List.of());
+				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null,
+				new DefaultInferredProxyObservationConvention(), List.of());
 		GatewayObservation observation = observations.start(lookup(headers), () -> null);
 		assertThat(observation).isNotNull();
 		return observation;

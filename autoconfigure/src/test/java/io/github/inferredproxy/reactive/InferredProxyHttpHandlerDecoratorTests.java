@@ -43,7 +43,8 @@ class InferredProxyHttpHandlerDecoratorTests {
 	@Test
 	void exchangeWithoutGatewayHeadersIsHandedOnUnobserved() {
 		AtomicReference<Observation> current = new AtomicReference<>();
-		HttpHandler handler = (request, response) -> Mono.fromRunnable(() -> current.set(this.registry.getCurrentObservation()));
+		HttpHandler handler = (request, response) -> Mono
+			.fromRunnable(() -> current.set(this.registry.getCurrentObservation()));
 		StepVerifier.create(decorate(handler).handle(MockServerHttpRequest.get("/orders/1").build(), this.response))
 			.verifyComplete();
 		assertThat(current.get()).isNull();
@@ -54,13 +55,13 @@ class InferredProxyHttpHandlerDecoratorTests {
 	void gatewayObservationIsTheCurrentOneAndInTheReactorContextWhileTheHandlerIsSubscribedTo() {
 		AtomicReference<Observation> current = new AtomicReference<>();
 		AtomicReference<Object> inContext = new AtomicReference<>();
-		HttpHandler handler = (request, response) -> {
+		HttpHandler handler = (exchangeRequest, exchangeResponse) -> {
 			// Where Spring's adapter creates its server observation.
 			current.set(this.registry.getCurrentObservation());
 			return Mono.deferContextual((context) -> {
 				inContext.set(context.getOrDefault(ObservationThreadLocalAccessor.KEY, null));
-				response.setStatusCode(HttpStatus.CREATED);
-				return response.setComplete();
+				exchangeResponse.setStatusCode(HttpStatus.CREATED);
+				return exchangeResponse.setComplete();
 			});
 		};
 		StepVerifier.create(decorate(handler).handle(gatewayRequest(), this.response)).verifyComplete();
@@ -84,7 +85,8 @@ class InferredProxyHttpHandlerDecoratorTests {
 	@Test
 	void errorBeforeTheResponseWasCommittedIsA500Error() {
 		IllegalStateException failure = new IllegalStateException("boom");
-		StepVerifier.create(decorate((request, response) -> Mono.error(failure)).handle(gatewayRequest(), this.response))
+		StepVerifier
+			.create(decorate((request, response) -> Mono.error(failure)).handle(gatewayRequest(), this.response))
 			.verifyErrorMatches((ex) -> ex == failure);
 		assertThat(this.registry).hasSingleObservationThat()
 			.hasBeenStopped()

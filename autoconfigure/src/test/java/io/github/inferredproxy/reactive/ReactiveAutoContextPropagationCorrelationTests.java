@@ -17,7 +17,8 @@ class ReactiveAutoContextPropagationCorrelationTests extends ReactiveCorrelation
 
 	@AfterAll
 	static void restoreLimitedContextPropagation() {
-		// Boot switches the global hook on and never off; the other classes expect limited.
+		// Boot switches the global hook on and never off; the other classes expect
+		// limited.
 		Hooks.disableAutomaticContextPropagation();
 	}
 

@@ -16,7 +16,8 @@ class ReactiveAutoContextPropagationLeakTests extends ReactiveLeakTests {
 
 	@AfterAll
 	static void restoreLimitedContextPropagation() {
-		// Boot switches the global hook on and never off; the other classes expect limited.
+		// Boot switches the global hook on and never off; the other classes expect
+		// limited.
 		Hooks.disableAutomaticContextPropagation();
 	}
 

@@ -8,8 +8,8 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * The span tree of {@link ReactiveSpanTreeTests} with Reactor's automatic context
- * propagation, which restores thread locals (the current observation among them) from
- * the Reactor context at every operator.
+ * propagation, which restores thread locals (the current observation among them) from the
+ * Reactor context at every operator.
  */
 @ReactiveIntegrationTest
 @TestPropertySource(properties = "spring.reactor.context-propagation=auto")
@@ -18,7 +18,8 @@ class ReactiveAutoContextPropagationSpanTreeTests extends ReactiveSpanTreeTests 
 
 	@AfterAll
 	static void restoreLimitedContextPropagation() {
-		// Boot switches the global hook on and never off; the other classes expect limited.
+		// Boot switches the global hook on and never off; the other classes expect
+		// limited.
 		Hooks.disableAutomaticContextPropagation();
 	}
 

@@ -82,7 +82,8 @@ class ReactiveClientAbortTests {
 		// Spring's server observation records it so: outcome SUCCESS, not UNKNOWN.
 		SpanData server = this.spans.awaitChildOf(gateway);
 		Timer timer = GatewayTimers.awaitRequestsTimer(this.meterRegistry, stage);
-		assertThat(timer.getId().getTag("status")).isEqualTo(server.getAttributes().get(AttributeKey.stringKey("status")));
+		assertThat(timer.getId().getTag("status"))
+			.isEqualTo(server.getAttributes().get(AttributeKey.stringKey("status")));
 		assertThat(timer.getId().getTag("outcome"))
 			.isEqualTo(server.getAttributes().get(AttributeKey.stringKey("outcome")));
 	}

@@ -29,8 +29,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.client.ReactorResourceFactory;
 
-import static io.github.inferredproxy.testsupport.RecordedSpans.attribute;
 import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * Correlation with AWS on WebFlux and Reactor Netty, with Boot's default (limited)
  * context propagation: the gateway span carries the gateway's request id and the X-Ray
@@ -84,9 +84,9 @@ class ReactiveCorrelationTests {
 		headers.put("X-Amzn-Trace-Id", "Root=" + root);
 		SpanData gateway = CorrelatedRequest.send(this.client, this.spans, "/orders/7", id, headers).gateway();
 		assertThat(gateway.getName()).isEqualTo("aws.httpapi");
-		assertThat(attribute(gateway, "request_id")).isEqualTo(id);
-		assertThat(attribute(gateway, "aws.request_id")).isEqualTo(id);
-		assertThat(attribute(gateway, "inferred_proxy.xray_trace_id")).isEqualTo(root);
+		assertThat(RecordedSpans.attribute(gateway, "request_id")).isEqualTo(id);
+		assertThat(RecordedSpans.attribute(gateway, "aws.request_id")).isEqualTo(id);
+		assertThat(RecordedSpans.attribute(gateway, "inferred_proxy.xray_trace_id")).isEqualTo(root);
 	}
 
 	@Test
@@ -96,9 +96,9 @@ class ReactiveCorrelationTests {
 		headers.put("x-dd-proxy", "azure-apim");
 		headers.remove("X-Amzn-Trace-Id");
 		SpanData gateway = CorrelatedRequest.send(this.client, this.spans, "/orders/7", id, headers).gateway();
-		assertThat(attribute(gateway, "az.service_request_id")).isEqualTo(id);
-		assertThat(attribute(gateway, "aws.request_id")).isNull();
-		assertThat(attribute(gateway, "inferred_proxy.xray_trace_id")).isNull();
+		assertThat(RecordedSpans.attribute(gateway, "az.service_request_id")).isEqualTo(id);
+		assertThat(RecordedSpans.attribute(gateway, "aws.request_id")).isNull();
+		assertThat(RecordedSpans.attribute(gateway, "inferred_proxy.xray_trace_id")).isNull();
 	}
 
 	@Test
@@ -113,8 +113,7 @@ class ReactiveCorrelationTests {
 	}
 
 	@Test
-	void logLinesAfterAThreadHopCarryTheRequestIdWhereTheObservationIsRestored(CapturedOutput output)
-			throws Exception {
+	void logLinesAfterAThreadHopCarryTheRequestIdWhereTheObservationIsRestored(CapturedOutput output) throws Exception {
 		CorrelatedRequest request = CorrelatedRequest.send(this.client, this.spans, "/correlation/hop");
 		String expected = restoredAfterThreadHop() ? request.loggedInServerSpan(request.requestId()) : "[,,,] ";
 		assertThat(request.body()).isEqualTo(restoredAfterThreadHop() ? request.requestId() : "none");

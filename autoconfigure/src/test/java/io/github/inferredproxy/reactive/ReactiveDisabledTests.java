@@ -4,8 +4,8 @@ import java.util.Map;
 
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
-import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -9,9 +9,9 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
- * Concurrent valid, invalid, failing, slow and aborted gateway requests on Reactor Netty: each
- * accepted one gets exactly one gateway span, parent of its server span, no aborted one
- * is an error, and the gateway timer counts each accepted request once.
+ * Concurrent valid, invalid, failing, slow and aborted gateway requests on Reactor Netty:
+ * each accepted one gets exactly one gateway span, parent of its server span, no aborted
+ * one is an error, and the gateway timer counts each accepted request once.
  */
 @ReactiveIntegrationTest
 class ReactiveFaultTests {

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.testsupport.GatewayHeaders;
-import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.common.AttributeKey;
@@ -97,7 +97,8 @@ class ReactiveGatewaySpanLifecycleTests {
 		SpanData gateway = this.spans.awaitNamed("aws.apigateway");
 		assertThat(server.getParentSpanId()).isEqualTo(gateway.getSpanId());
 		assertThat(gateway.getStartEpochNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(gatewayTime));
-		// Five items 50 ms apart: the server span covers the stream, the gateway span too.
+		// Five items 50 ms apart: the server span covers the stream, the gateway span
+		// too.
 		assertThat(server.getEndEpochNanos() - server.getStartEpochNanos())
 			.isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
 		assertThat(gateway.getEndEpochNanos()).isGreaterThanOrEqualTo(server.getEndEpochNanos());
@@ -164,7 +165,8 @@ class ReactiveGatewaySpanLifecycleTests {
 
 	@Test
 	void errorAfterResponseCommittedIsRecordedWithCommittedStatus() throws Exception {
-		// The JDK client would fail on the broken chunked stream before showing the status.
+		// The JDK client would fail on the broken chunked stream before showing the
+		// status.
 		int status = this.client.rawGet("/sse-then-fail", GatewayHeaders.restApi(System.currentTimeMillis() - 100))
 			.statusCode();
 		assertThat(status).isEqualTo(200);
@@ -197,7 +199,8 @@ class ReactiveGatewaySpanLifecycleTests {
 			Timer timer = this.meterRegistry.find("inferred.proxy.requests").tag("stage", stage).timer();
 			assertThat(timer).isNotNull();
 			assertThat(timer.count()).isEqualTo(1);
-			assertThat(this.spans.all()).filteredOn((span) -> "/prod/endless".equals(span.getAttributes().get(URL_PATH)))
+			assertThat(this.spans.all())
+				.filteredOn((span) -> "/prod/endless".equals(span.getAttributes().get(URL_PATH)))
 				.hasSize(1);
 		});
 	}

@@ -11,9 +11,9 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 /**
  * A {@link ReactiveTestApplication} on Reactor Netty at a random port, every span sampled
- * and recorded, trace export (and so propagation) on for W3C and B3. Both MVC
- * and WebFlux are on the test classpath, hence the explicit web application type. Test
- * classes that share these settings share one application context.
+ * and recorded, trace export (and so propagation) on for W3C and B3. Both MVC and WebFlux
+ * are on the test classpath, hence the explicit web application type. Test classes that
+ * share these settings share one application context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

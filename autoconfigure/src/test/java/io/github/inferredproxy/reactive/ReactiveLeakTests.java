@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 
 import io.github.inferredproxy.reactive.ReactiveLeakTests.ThreadStateProbe;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
-import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.github.inferredproxy.testsupport.ThreadState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -101,9 +101,12 @@ class ReactiveLeakTests {
 							client.getAndHangUpAfter(path, headers, "data:tick 1");
 						}
 						else {
-							// A connection per request: under CPU starvation the JDK HttpClient's
-							// pooled connections to Reactor Netty occasionally stall for good, with
-							// or without gateway headers (reproduced with and without the starter).
+							// A connection per request: under CPU starvation the JDK
+							// HttpClient's
+							// pooled connections to Reactor Netty occasionally stall for
+							// good, with
+							// or without gateway headers (reproduced with and without the
+							// starter).
 							client.rawGet(path, headers);
 						}
 					}
@@ -163,7 +166,8 @@ class ReactiveLeakTests {
 	 */
 	static Set<String> checkEveryServerEventLoop(ReactorResourceFactory reactorResources,
 			ObservationRegistry observationRegistry, Tracer tracer) throws Exception {
-		// The loops Boot's Reactor Netty server runs on (not Reactor Netty's global ones).
+		// The loops Boot's Reactor Netty server runs on (not Reactor Netty's global
+		// ones).
 		LoopResources loops = reactorResources.getLoopResources();
 		Set<String> checked = ConcurrentHashMap.newKeySet();
 		List<String> violations = new CopyOnWriteArrayList<>();
@@ -215,6 +219,7 @@ class ReactiveLeakTests {
 			String where = label + " on " + Thread.currentThread().getName() + ": ";
 			return ThreadState.leftovers(observationRegistry, tracer).stream().map((found) -> where + found).toList();
 		}
+
 	}
 
 }

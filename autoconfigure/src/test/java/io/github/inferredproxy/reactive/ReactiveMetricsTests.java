@@ -56,7 +56,8 @@ class ReactiveMetricsTests {
 		assertThat(transit.getId().getTags()).isEqualTo(requests.getId().getTags());
 		assertThat(requests.count()).isOne();
 		assertThat(transit.count()).isOne();
-		// From the gateway time: the 400 ms before the application saw it, plus the 150 ms delay.
+		// From the gateway time: the 400 ms before the application saw it, plus the 150
+		// ms delay.
 		assertThat(requests.totalTime(TimeUnit.MILLISECONDS)).isBetween(550.0, (double) (after - gatewayTime + 50));
 		assertThat(transit.totalTime(TimeUnit.MILLISECONDS)).isBetween(400.0, (double) (before - gatewayTime + 400));
 		assertThat(transit.totalTime(TimeUnit.MILLISECONDS)).isLessThan(requests.totalTime(TimeUnit.MILLISECONDS));
@@ -117,7 +118,8 @@ class ReactiveMetricsTests {
 
 	private Timer awaitTimer(String name, String stage) {
 		return await(name + " of stage " + stage).atMost(Duration.ofSeconds(10))
-			.until(() -> this.meterRegistry.find(name).tag("stage", stage).timer(), (timer) -> timer != null && timer.count() > 0);
+			.until(() -> this.meterRegistry.find(name).tag("stage", stage).timer(),
+					(timer) -> timer != null && timer.count() > 0);
 	}
 
 	private static Map<String, String> headers(long gatewayTime, String stage) {

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import io.github.inferredproxy.testsupport.GatewayHeaders;
-import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.github.inferredproxy.testsupport.GatewayHeaders;
-import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.github.inferredproxy.testsupport.RecordedSpans;
+import io.github.inferredproxy.testsupport.TestHttpClient;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,10 +87,10 @@ class ReactiveSpanTreeTests {
 		this.spans.awaitNamed("aws.apigateway");
 		await().during(Duration.ofMillis(300))
 			.atMost(Duration.ofSeconds(2))
-			.untilAsserted(() -> assertThat(this.spans.all())
-				.filteredOn((span) -> span.getTraceId().equals(UPSTREAM_TRACE_ID))
-				.extracting(SpanData::getName)
-				.containsExactlyInAnyOrder("aws.apigateway", "http get /sse"));
+			.untilAsserted(
+					() -> assertThat(this.spans.all()).filteredOn((span) -> span.getTraceId().equals(UPSTREAM_TRACE_ID))
+						.extracting(SpanData::getName)
+						.containsExactlyInAnyOrder("aws.apigateway", "http get /sse"));
 	}
 
 	@Test
@@ -104,8 +104,7 @@ class ReactiveSpanTreeTests {
 
 	@Test
 	void requestWithoutGatewayHeadersContinuesUpstreamTraceAsWithoutStarter() throws Exception {
-		this.client.get("/orders/7",
-				Map.of("traceparent", "00-" + UPSTREAM_TRACE_ID + "-" + UPSTREAM_SPAN_ID + "-01"));
+		this.client.get("/orders/7", Map.of("traceparent", "00-" + UPSTREAM_TRACE_ID + "-" + UPSTREAM_SPAN_ID + "-01"));
 		SpanData server = this.spans.awaitServerSpan("/orders/{id}");
 		assertThat(server.getTraceId()).isEqualTo(UPSTREAM_TRACE_ID);
 		assertThat(server.getParentSpanId()).isEqualTo(UPSTREAM_SPAN_ID);

@@ -65,7 +65,8 @@ public class ReactiveTestApplication {
 		 * Answers after 5 seconds, long after a client that goes away has gone.
 		 */
 		@GetMapping("/slow")
-		Mono<String> slow(@RequestHeader(name = GatewayObservationRecorder.REQUEST_ID_HEADER, required = false) String id) {
+		Mono<String> slow(
+				@RequestHeader(name = GatewayObservationRecorder.REQUEST_ID_HEADER, required = false) String id) {
 			RequestsReceived.received(id);
 			return Mono.delay(Duration.ofSeconds(5)).map((tick) -> "slow");
 		}
@@ -129,8 +130,8 @@ public class ReactiveTestApplication {
 		}
 
 		/**
-		 * Names the observation current after a thread hop, and its parent: restored
-		 * from the Reactor context with automatic context propagation, else none.
+		 * Names the observation current after a thread hop, and its parent: restored from
+		 * the Reactor context with automatic context propagation, else none.
 		 */
 		@GetMapping("/current-observation")
 		Mono<String> currentObservation() {

@@ -100,8 +100,8 @@ class ReactiveTrustTests {
 		// Both requests were served as without gateway headers: two root server spans.
 		await("two server spans of /orders/" + id).atMost(Duration.ofSeconds(10))
 			.until(() -> serverSpans(id).count() == 2);
-		assertThat(serverSpans(id)).allSatisfy((server) -> assertThat(server.getParentSpanContext().isValid())
-			.isFalse());
+		assertThat(serverSpans(id))
+			.allSatisfy((server) -> assertThat(server.getParentSpanContext().isValid()).isFalse());
 		assertThat(this.spans.all()).noneMatch((span) -> GatewayHeaders.gatewayPath(id)
 			.equals(span.getAttributes().get(AttributeKey.stringKey("url.path"))));
 	}

@@ -133,8 +133,7 @@ class InferredProxyFilterTests {
 	}
 
 	@Test
-	void asyncRequestEndsWhenTheAsyncRequestCompletesAndAnAsyncDispatchStartsNoSecondObservation()
-			throws Exception {
+	void asyncRequestEndsWhenTheAsyncRequestCompletesAndAnAsyncDispatchStartsNoSecondObservation() throws Exception {
 		MockHttpServletRequest request = gatewayRequest();
 		request.setAsyncSupported(true);
 		this.filter.doFilter(request, this.response, (req, res) -> req.startAsync());

@@ -19,7 +19,6 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-import static io.github.inferredproxy.testsupport.RecordedSpans.attribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,9 +58,9 @@ class ServletCorrelationTests {
 		// As an Application Load Balancer behind the gateway writes it.
 		headers.put("X-Amzn-Trace-Id", "Self=1-67891234-12456789abcdef012345678a;Root=" + root + ";Sampled=1");
 		CorrelatedRequest request = CorrelatedRequest.send(this.client, this.spans, "/orders/7", id, headers);
-		assertThat(attribute(request.gateway(), "request_id")).isEqualTo(id);
-		assertThat(attribute(request.gateway(), "aws.request_id")).isEqualTo(id);
-		assertThat(attribute(request.gateway(), "inferred_proxy.xray_trace_id")).isEqualTo(root);
+		assertThat(RecordedSpans.attribute(request.gateway(), "request_id")).isEqualTo(id);
+		assertThat(RecordedSpans.attribute(request.gateway(), "aws.request_id")).isEqualTo(id);
+		assertThat(RecordedSpans.attribute(request.gateway(), "inferred_proxy.xray_trace_id")).isEqualTo(root);
 	}
 
 	@Test
@@ -96,8 +95,8 @@ class ServletCorrelationTests {
 			CorrelatedRequest request = CorrelatedRequest.send(this.client, this.spans, "/correlation/log", id,
 					headers);
 			assertThat(request.body()).as(requestId).isEqualTo("none");
-			assertThat(attribute(request.gateway(), "request_id")).as(requestId).isNull();
-			assertThat(attribute(request.gateway(), "aws.request_id")).as(requestId).isNull();
+			assertThat(RecordedSpans.attribute(request.gateway(), "request_id")).as(requestId).isNull();
+			assertThat(RecordedSpans.attribute(request.gateway(), "aws.request_id")).as(requestId).isNull();
 			assertThat(LogLines.awaitLine(output, "correlation " + request.marker())).as(requestId)
 				.contains(request.loggedInServerSpan(""));
 		}
@@ -107,8 +106,7 @@ class ServletCorrelationTests {
 	 * Each dispatch is checked before and after, outside every filter.
 	 */
 	private void assertNothingLeftOnTheThreads(long checksBefore, int dispatches) {
-		await().atMost(Duration.ofSeconds(5))
-			.until(() -> this.threadState.checks() >= checksBefore + 2L * dispatches);
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.threadState.checks() >= checksBefore + 2L * dispatches);
 		assertThat(this.threadState.leftovers()).isEmpty();
 	}
 

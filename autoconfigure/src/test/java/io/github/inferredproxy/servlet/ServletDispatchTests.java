@@ -44,16 +44,17 @@ class ServletDispatchTests {
 	}
 
 	@ParameterizedTest(name = "{0} -> {1}")
-	@CsvSource(delimiter = '|', value = { "/orders/42 | 200 | order 42", "/deferred | 200 | deferred",
-			"/callable | 200 | callable", "/web-async-task | 200 | web async task", "/sse | 200 | data:event 2",
-			"/forward | 200 | order 7",
-			// An ASYNC dispatch, then Spring MVC's sendError(503) and an ERROR dispatch.
-			"/deferred/timeout | 503 | \"status\":503",
-			// An exception, then Tomcat's ERROR dispatch to Boot's /error.
-			"/fail | 500 | \"status\":500", "/deferred/fail | 500 | \"status\":500",
-			"/callable/fail | 500 | \"status\":500",
-			// sendError, then an ERROR dispatch.
-			"/send-error/503 | 503 | \"status\":503", "/no-such-page | 404 | \"status\":404" })
+	@CsvSource(delimiter = '|',
+			value = { "/orders/42 | 200 | order 42", "/deferred | 200 | deferred", "/callable | 200 | callable",
+					"/web-async-task | 200 | web async task", "/sse | 200 | data:event 2", "/forward | 200 | order 7",
+					// An ASYNC dispatch, then Spring MVC's sendError(503) and an ERROR
+					// dispatch.
+					"/deferred/timeout | 503 | \"status\":503",
+					// An exception, then Tomcat's ERROR dispatch to Boot's /error.
+					"/fail | 500 | \"status\":500", "/deferred/fail | 500 | \"status\":500",
+					"/callable/fail | 500 | \"status\":500",
+					// sendError, then an ERROR dispatch.
+					"/send-error/503 | 503 | \"status\":503", "/no-such-page | 404 | \"status\":404" })
 	void everyRequestGetsExactlyOneGatewayObservationAndSpan(String path, int status, String bodyPart)
 			throws Exception {
 		Upstream upstream = Upstream.random();
@@ -64,7 +65,8 @@ class ServletDispatchTests {
 		headers.put("traceparent", "00-" + upstream.traceId() + "-" + upstream.spanId() + "-01");
 		HttpResponse<String> response = this.client.get(path, headers);
 		assertThat(response.statusCode()).isEqualTo(status);
-		// The body shows which dispatches ran: an error body is written by the ERROR dispatch.
+		// The body shows which dispatches ran: an error body is written by the ERROR
+		// dispatch.
 		assertThat(response.body()).contains(bodyPart);
 		// Every dispatch ran before the response was complete, so the starts are final.
 		assertThat(this.gatewayObservations.awaitStopped(id)).containsExactly("start", "stop " + status);

@@ -30,8 +30,8 @@ import static org.awaitility.Awaitility.await;
  * A client that forges the gateway headers of every request cannot grow the gateway
  * timers without bound: 100,000 requests with forged route, stage and method values, in
  * more combinations than the maximum, make at most {@code inferred-proxy.max-tag-sets}
- * series plus their overflow, lose no sample, and the application keeps answering. Spans are not sampled, so that the test
- * measures the meters alone.
+ * series plus their overflow, lose no sample, and the application keeps answering. Spans
+ * are not sampled, so that the test measures the meters alone.
  */
 @SpringBootTest(classes = ServletTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.tracing.sampling.probability=0.0", "inferred-proxy.max-tag-sets=100" })
@@ -60,7 +60,8 @@ class ServletForgedHeaderSeriesTests {
 				running.add(clients.submit(() -> {
 					for (int i = next.getAndIncrement(); i < REQUESTS; i = next.getAndIncrement()) {
 						Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 5);
-						// 50 routes x 50 stages: each tag alone stays under the maximum, their
+						// 50 routes x 50 stages: each tag alone stays under the maximum,
+						// their
 						// 2,500 combinations do not.
 						headers.put("x-dd-proxy-resource-path", "/forged/" + (i % 50) + "/" + padding);
 						headers.put("x-dd-proxy-stage", "stage-" + ((i / 50) % 50) + "-" + padding);
@@ -85,10 +86,12 @@ class ServletForgedHeaderSeriesTests {
 		await("every request recorded").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			for (String name : List.of("inferred.proxy.requests", "inferred.proxy.transit")) {
 				Collection<Timer> timers = this.meterRegistry.find(name).timers();
-				// 100 as the headers said, then one overflow series: the other tags are the same.
+				// 100 as the headers said, then one overflow series: the other tags are
+				// the same.
 				assertThat(timers).as(name).hasSize(101);
 				assertThat(timers.stream().mapToLong(Timer::count).sum()).as(name).isEqualTo(REQUESTS);
-				// Each combination comes 40 times: those of the first 100 series, 4,000 requests.
+				// Each combination comes 40 times: those of the first 100 series, 4,000
+				// requests.
 				assertThat(this.meterRegistry.get(name).tag("route", "OTHER").tag("stage", "OTHER").timer().count())
 					.as(name)
 					.isEqualTo(REQUESTS - 100 * 40);

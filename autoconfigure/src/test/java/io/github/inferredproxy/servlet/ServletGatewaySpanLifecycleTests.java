@@ -51,8 +51,7 @@ class ServletGatewaySpanLifecycleTests {
 	@ParameterizedTest(name = "{0} -> {1}")
 	@CsvSource({ "/orders/42, 200, order 42", "/deferred, 200, deferred", "/callable, 200, callable",
 			"/web-async-task, 200, web async task" })
-	void gatewaySpanStartsAtGatewayTimeAndEndsAfterServerSpan(String path, int status, String body)
-			throws Exception {
+	void gatewaySpanStartsAtGatewayTimeAndEndsAfterServerSpan(String path, int status, String body) throws Exception {
 		Exchange exchange = send(path);
 		assertThat(exchange.response().statusCode()).isEqualTo(status);
 		assertThat(exchange.response().body()).isEqualTo(body);

@@ -57,13 +57,13 @@ class ServletHeaderSafetyTests {
 	}
 
 	@ParameterizedTest(name = "x-dd-proxy-request-time-ms: [{0}] -> {1}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`', value = { "17000000000abc | malformed-request-time",
-			"12345678901234567890 | malformed-request-time", "99999999999999999999 | malformed-request-time",
-			"-1700000000000 | malformed-request-time", "+1700000000000 | malformed-request-time",
-			"\"1700000000000\" | malformed-request-time", "1.7e12 | malformed-request-time",
-			"0x18c | malformed-request-time", "`` | missing-request-time", "'' | missing-request-time",
-			"0 | request-time-too-old", "9223372036854775807 | request-time-in-future",
-			"1700000000 | request-time-too-old" })
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			value = { "17000000000abc | malformed-request-time", "12345678901234567890 | malformed-request-time",
+					"99999999999999999999 | malformed-request-time", "-1700000000000 | malformed-request-time",
+					"+1700000000000 | malformed-request-time", "\"1700000000000\" | malformed-request-time",
+					"1.7e12 | malformed-request-time", "0x18c | malformed-request-time", "`` | missing-request-time",
+					"'' | missing-request-time", "0 | request-time-too-old",
+					"9223372036854775807 | request-time-in-future", "1700000000 | request-time-too-old" })
 	void malformedRequestTimeIsRejectedWithoutChangingTheResponse(String time, String reason) throws Exception {
 		String id = UUID.randomUUID().toString();
 		Map<String, String> headers = GatewayHeaders.restApi(0, id);
@@ -90,18 +90,18 @@ class ServletHeaderSafetyTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', value = { "x-dd-proxy: aws-apigateway\u0085 | invalid-header",
-			"x-dd-proxy-request-time-ms: 1700000000000\u0085 | invalid-header",
-			"x-dd-proxy: aws-api\u00adgateway | unsupported-system" })
-	void controlCharactersThatTomcatLetThroughAreRejectedWithoutChangingTheResponse(String headerLine,
-			String reason) throws Exception {
+	@CsvSource(delimiter = '|',
+			value = { "x-dd-proxy: aws-apigateway\u0085 | invalid-header",
+					"x-dd-proxy-request-time-ms: 1700000000000\u0085 | invalid-header",
+					"x-dd-proxy: aws-api\u00adgateway | unsupported-system" })
+	void controlCharactersThatTomcatLetThroughAreRejectedWithoutChangingTheResponse(String headerLine, String reason)
+			throws Exception {
 		RawResponse baseline = this.client.rawGet("/orders/42");
 		double before = rejected(reason);
 		String id = UUID.randomUUID().toString();
 		String time = Long.toString(System.currentTimeMillis() - 50);
 		String line = headerLine.replace("1700000000000", time);
-		String[] lines = line.startsWith("x-dd-proxy:")
-				? new String[] { line, "x-dd-proxy-request-time-ms: " + time }
+		String[] lines = line.startsWith("x-dd-proxy:") ? new String[] { line, "x-dd-proxy-request-time-ms: " + time }
 				: new String[] { "x-dd-proxy: aws-apigateway", line };
 		RawResponse response = this.client.rawGet("/orders/42", lines[0], lines[1],
 				GatewayObservationRecorder.REQUEST_ID_HEADER + ": " + id);
@@ -122,9 +122,9 @@ class ServletHeaderSafetyTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.body()).isEqualTo("order 42");
 		SpanData gateway = this.spans.awaitGatewaySpan(id);
-		assertThat(gateway.getAttributes().asMap()).allSatisfy((key, value) -> assertThat(String.valueOf(value))
-			.as("attribute %s", key.getKey())
-			.hasSizeLessThanOrEqualTo(GatewayHeaderParser.MAX_VALUE_LENGTH));
+		assertThat(gateway.getAttributes().asMap())
+			.allSatisfy((key, value) -> assertThat(String.valueOf(value)).as("attribute %s", key.getKey())
+				.hasSizeLessThanOrEqualTo(GatewayHeaderParser.MAX_VALUE_LENGTH));
 		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("server.address")))
 			.hasSize(GatewayHeaderParser.MAX_VALUE_LENGTH);
 	}

@@ -37,8 +37,8 @@ class ServletLeakTests {
 
 	private static final int REQUESTS = 200;
 
-	private static final List<String> PATHS = List.of("/orders/1", "/deferred", "/callable", "/fail",
-			"/deferred/fail", "/sse", "/web-async-task", "/send-error/503", "/forward", "/trace");
+	private static final List<String> PATHS = List.of("/orders/1", "/deferred", "/callable", "/fail", "/deferred/fail",
+			"/sse", "/web-async-task", "/send-error/503", "/forward", "/trace");
 
 	@LocalServerPort
 	int port;

@@ -17,8 +17,8 @@ import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -97,17 +97,17 @@ class ServletMetricsTests {
 			throws Exception {
 		send(path, System.currentTimeMillis() - 50, Map.of());
 		for (String name : new String[] { REQUESTS, TRANSIT }) {
-			assertThat(tags(awaitTimer(name))).containsExactlyInAnyOrderEntriesOf(Map.of("system", "aws-apigateway",
-					"stage", this.stage, "method", "GET", "route", "/orders/{id}", "status", status, "outcome",
-					outcome));
+			assertThat(tags(awaitTimer(name)))
+				.containsExactlyInAnyOrderEntriesOf(Map.of("system", "aws-apigateway", "stage", this.stage, "method",
+						"GET", "route", "/orders/{id}", "status", status, "outcome", outcome));
 		}
 	}
 
 	@ParameterizedTest(name = "resource path ''{0}''")
 	@ValueSource(strings = { "", "/{proxy+}", "$default", "ANY /{proxy+}" })
-	void missingOrGreedyResourcePathTakesTheRouteSpringMatchedNeverTheRawPath(String resourcePath)
-			throws Exception {
-		String id = send("/orders/42", System.currentTimeMillis() - 50, Map.of("x-dd-proxy-resource-path", resourcePath));
+	void missingOrGreedyResourcePathTakesTheRouteSpringMatchedNeverTheRawPath(String resourcePath) throws Exception {
+		String id = send("/orders/42", System.currentTimeMillis() - 50,
+				Map.of("x-dd-proxy-resource-path", resourcePath));
 		assertThat(tags(awaitTimer(REQUESTS))).containsEntry("route", "/orders/{id}");
 		String rawPath = GatewayHeaders.gatewayPath(id);
 		assertThat(this.meterRegistry.getMeters()).flatMap((meter) -> meter.getId().getTags())

@@ -45,8 +45,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * A Spring MVC application for the servlet tests: one endpoint per way a request can be
- * served (plain, async in each flavour, failing, timing out, streaming), plus recorders of
- * the gateway observations, the spans, and what is left on Tomcat's threads.
+ * served (plain, async in each flavour, failing, timing out, streaming), plus recorders
+ * of the gateway observations, the spans, and what is left on Tomcat's threads.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -133,7 +133,8 @@ public class ServletTestApplication {
 		}
 
 		/**
-		 * Answers with the value of the {@code tenant} baggage entry the application sees.
+		 * Answers with the value of the {@code tenant} baggage entry the application
+		 * sees.
 		 */
 		@GetMapping("/baggage")
 		String baggage() {

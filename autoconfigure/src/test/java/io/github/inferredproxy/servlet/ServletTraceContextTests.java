@@ -59,8 +59,7 @@ class ServletTraceContextTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "/orders/42", "/deferred", "/fail" })
-	void withTraceparentGatewaySpanContinuesTheUpstreamTraceAndIsParentOfServerSpan(String path)
-			throws Exception {
+	void withTraceparentGatewaySpanContinuesTheUpstreamTraceAndIsParentOfServerSpan(String path) throws Exception {
 		Upstream upstream = Upstream.random();
 		String id = UUID.randomUUID().toString();
 		Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 50, id);

@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The trust policy on Tomcat: gateway headers count only with the shared secret and
- * from a trusted network (the tests connect from 127.0.0.1). An untrusted request is
- * served as without gateway headers and counted as {@code untrusted}.
+ * The trust policy on Tomcat: gateway headers count only with the shared secret and from
+ * a trusted network (the tests connect from 127.0.0.1). An untrusted request is served as
+ * without gateway headers and counted as {@code untrusted}.
  */
 @InferredProxyServletTest
 @TestPropertySource(properties = { "inferred-proxy.trust.shared-secret=s3cret-from-the-gateway",

@@ -20,8 +20,9 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 public record CorrelatedRequest(String requestId, String marker, String body, SpanData gateway, SpanData server) {
 
 	/**
-	 * Send a request with the REST API headers of {@link GatewayHeaders#restApi(long, String)}
-	 * for a new request id, and wait for its spans.
+	 * Send a request with the REST API headers of
+	 * {@link GatewayHeaders#restApi(long, String)} for a new request id, and wait for its
+	 * spans.
 	 * @param client the client
 	 * @param spans the recorded spans
 	 * @param path the path, without query
@@ -30,8 +31,7 @@ public record CorrelatedRequest(String requestId, String marker, String body, Sp
 	 */
 	public static CorrelatedRequest send(TestHttpClient client, RecordedSpans spans, String path) throws Exception {
 		String requestId = UUID.randomUUID().toString();
-		return send(client, spans, path, requestId,
-				GatewayHeaders.restApi(System.currentTimeMillis() - 50, requestId));
+		return send(client, spans, path, requestId, GatewayHeaders.restApi(System.currentTimeMillis() - 50, requestId));
 	}
 
 	/**
@@ -41,8 +41,8 @@ public record CorrelatedRequest(String requestId, String marker, String body, Sp
 	 * @param path the path, without query
 	 * @param requestId the request id by which {@link RecordedSpans#awaitGatewaySpan}
 	 * finds the gateway span
-	 * @param headers the request headers, from {@link GatewayHeaders#restApi(long, String)}
-	 * for {@code requestId}
+	 * @param headers the request headers, from
+	 * {@link GatewayHeaders#restApi(long, String)} for {@code requestId}
 	 * @return the request
 	 * @throws Exception when the exchange fails
 	 */

@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Concurrent clients sending a mix of valid, invalid, failing, slow and aborted gateway
  * requests to a real server, and the checks that must hold afterwards, whatever the web
- * stack. Every request is told apart by its gateway path {@code /prod/<kind>-<n>} and
- * the run by its stage; loopback only, every wait bounded.
+ * stack. Every request is told apart by its gateway path {@code /prod/<kind>-<n>} and the
+ * run by its stage; loopback only, every wait bounded.
  */
 public final class FaultLoad {
 
@@ -92,7 +92,8 @@ public final class FaultLoad {
 		// another's: a failure names the request.
 		try {
 			switch (kind) {
-				case VALID -> assertThat(this.client.rawGet(this.endpoints.valid(), headers).statusCode()).isEqualTo(200);
+				case VALID ->
+					assertThat(this.client.rawGet(this.endpoints.valid(), headers).statusCode()).isEqualTo(200);
 				case INVALID -> {
 					headers.put("x-dd-proxy-request-time-ms", "soon");
 					assertThat(this.client.rawGet(this.endpoints.valid(), headers).statusCode()).isEqualTo(200);
@@ -100,10 +101,10 @@ public final class FaultLoad {
 				case FAILING ->
 					assertThat(this.client.rawGet(this.endpoints.failing(), headers).statusCode()).isEqualTo(500);
 				case SLOW -> assertThat(this.client.rawGet(this.endpoints.slow(), headers).statusCode()).isEqualTo(200);
-				case ABORTED_MID_REQUEST -> this.client.sendAndHangUp("POST", this.endpoints.upload(), headers,
-						100_000, "part of the body");
-				case ABORTED_MID_RESPONSE -> this.client.getAndHangUpAfter(this.endpoints.stream(), headers,
-						this.endpoints.streamMarker());
+				case ABORTED_MID_REQUEST ->
+					this.client.sendAndHangUp("POST", this.endpoints.upload(), headers, 100_000, "part of the body");
+				case ABORTED_MID_RESPONSE ->
+					this.client.getAndHangUpAfter(this.endpoints.stream(), headers, this.endpoints.streamMarker());
 			}
 		}
 		catch (Exception | AssertionError ex) {
@@ -136,8 +137,9 @@ public final class FaultLoad {
 		for (SpanData gateway : gatewaySpans(spans)) {
 			Kind kind = kindOf(gateway);
 			assertThat(all).as("server span below the gateway span of %s", gateway.getAttributes().get(URL_PATH))
-				.filteredOn((span) -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(gateway.getTraceId())
-						&& span.getParentSpanId().equals(gateway.getSpanId()))
+				.filteredOn(
+						(span) -> span.getKind() == SpanKind.SERVER && span.getTraceId().equals(gateway.getTraceId())
+								&& span.getParentSpanId().equals(gateway.getSpanId()))
 				.hasSize(1);
 			StatusCode expected = (kind == Kind.FAILING) ? StatusCode.ERROR : StatusCode.UNSET;
 			assertThat(gateway.getStatus().getStatusCode()).as("status of %s", gateway.getAttributes().get(URL_PATH))
@@ -227,6 +229,7 @@ public final class FaultLoad {
 
 	/**
 	 * The application's endpoints for each kind of request.
+	 *
 	 * @param valid answers 200 at once
 	 * @param failing throws, answered with a 500
 	 * @param slow answers 200 after a while

@@ -20,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * jqwik arbitraries for gateway header values, and the contract's reference model of a
  * clean value, for the property-based tests. A generated value is built from pieces
  * (control and non-ASCII characters, lone surrogate halves and valid pairs, quotes,
- * blanks, random bytes) that may be repeated up to about 100 KB, so that cheap
- * generators still put every kind of character at the 2,048 character cap and shrinking
- * works on a handful of numbers rather than on 100,000 characters.
+ * blanks, random bytes) that may be repeated up to about 100 KB, so that cheap generators
+ * still put every kind of character at the 2,048 character cap and shrinking works on a
+ * handful of numbers rather than on 100,000 characters.
  */
 public final class GatewayArbitraries {
 
@@ -51,8 +51,8 @@ public final class GatewayArbitraries {
 
 	private static final String[] REALISTIC = { "aws-apigateway", "api.example.com",
 			"abc123.execute-api.eu-west-3.amazonaws.com", "GET", "post", "PROPFIND", "/prod/orders/42", "/",
-			"/orders/{id}", "/{proxy+}", "$default", "prod", "123456789012", "a1b2c3d4e5", "eu-west-3",
-			"cn-north-1", "us-gov-west-1", "arn:aws:iam::123456789012:user/alice", "'eu-west-3'",
+			"/orders/{id}", "/{proxy+}", "$default", "prod", "123456789012", "a1b2c3d4e5", "eu-west-3", "cn-north-1",
+			"us-gov-west-1", "arn:aws:iam::123456789012:user/alice", "'eu-west-3'",
 			"c6af9ac6-7b61-11e6-9a41-93e8deadbeef", "JHTxhhx2IAMEVXw=" };
 
 	private GatewayArbitraries() {
@@ -73,15 +73,14 @@ public final class GatewayArbitraries {
 	 */
 	public static Arbitrary<String> rawValue() {
 		Arbitrary<String> body = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(REALISTIC)),
-				Tuple.of(5, wildBody()), Tuple.of(4, capSizedBody()), Tuple.of(1, hugeBody()),
-				Tuple.of(1, blankBody()), Tuple.of(1, randomBytes()),
-				Tuple.of(1, Arbitraries.strings().all().ofMaxLength(12)));
+				Tuple.of(5, wildBody()), Tuple.of(4, capSizedBody()), Tuple.of(1, hugeBody()), Tuple.of(1, blankBody()),
+				Tuple.of(1, randomBytes()), Tuple.of(1, Arbitraries.strings().all().ofMaxLength(12)));
 		return decorated(body);
 	}
 
 	/**
-	 * Return a raw header value, or {@code null}, that is more often than not longer
-	 * than the cap once trimmed: for the properties of the cut.
+	 * Return a raw header value, or {@code null}, that is more often than not longer than
+	 * the cap once trimmed: for the properties of the cut.
 	 * @return the arbitrary
 	 */
 	public static Arbitrary<@Nullable String> cutCandidate() {
@@ -136,8 +135,9 @@ public final class GatewayArbitraries {
 	 * @return the arbitrary
 	 */
 	public static Arbitrary<String> hugeBody() {
-		return Combinators.combine(Arbitraries.of("x", "ab", "a b", "中", "\ud83d\ude00", "'", " \u00e9"),
-				Arbitraries.integers().between(20_000, 100_000).withDistribution(RandomDistribution.uniform()))
+		return Combinators
+			.combine(Arbitraries.of("x", "ab", "a b", "中", "\ud83d\ude00", "'", " \u00e9"),
+					Arbitraries.integers().between(20_000, 100_000).withDistribution(RandomDistribution.uniform()))
 			.as(GatewayArbitraries::repeatToLength);
 	}
 
@@ -153,8 +153,8 @@ public final class GatewayArbitraries {
 	}
 
 	/**
-	 * Return random bytes read as a servlet container reads a header (ISO-8859-1) or
-	 * as UTF-8 (with replacement characters for malformed input).
+	 * Return random bytes read as a servlet container reads a header (ISO-8859-1) or as
+	 * UTF-8 (with replacement characters for malformed input).
 	 * @return the arbitrary
 	 */
 	public static Arbitrary<String> randomBytes() {
@@ -205,9 +205,9 @@ public final class GatewayArbitraries {
 
 	/**
 	 * A header value as the contract wants it on a span: the reference model, cut to the
-	 * cap, never between the halves of a surrogate pair and never ending in a blank.
-	 * This is the test's own cut, for building requests whose parts already meet the
-	 * contract; it is not the production code.
+	 * cap, never between the halves of a surrogate pair and never ending in a blank. This
+	 * is the test's own cut, for building requests whose parts already meet the contract;
+	 * it is not the production code.
 	 * @param raw the header value
 	 * @return the value, or {@code null}
 	 */
@@ -271,9 +271,9 @@ public final class GatewayArbitraries {
 	}
 
 	/**
-	 * Describe a value briefly for a failure message: its length, the text with
-	 * repeated runs folded ({@code «x×2047»}) and non-ASCII or control characters
-	 * escaped, and only its start and end when that is still long.
+	 * Describe a value briefly for a failure message: its length, the text with repeated
+	 * runs folded ({@code «x×2047»}) and non-ASCII or control characters escaped, and
+	 * only its start and end when that is still long.
 	 * @param value the value, may be {@code null}
 	 * @return the description
 	 */
@@ -297,7 +297,10 @@ public final class GatewayArbitraries {
 				}
 			}
 			if (bestUnit > 0) {
-				folded.append('«').append(escape(value.substring(i, i + bestUnit))).append('×').append(bestCount)
+				folded.append('«')
+					.append(escape(value.substring(i, i + bestUnit)))
+					.append('×')
+					.append(bestCount)
 					.append('»');
 				i += bestUnit * bestCount;
 			}
@@ -325,6 +328,51 @@ public final class GatewayArbitraries {
 			}
 		}
 		return escaped.toString();
+	}
+
+	/**
+	 * Return the optional gateway headers: each missing or any raw value, and sometimes
+	 * one value repeated in every header.
+	 * @return the arbitrary
+	 */
+	public static Arbitrary<Headers> optionalHeaders() {
+		Arbitrary<Headers> independent = headerValue().list().ofSize(OPTIONAL_HEADERS.size()).map((values) -> {
+			Map<String, String> headers = new LinkedHashMap<>();
+			for (int i = 0; i < values.size(); i++) {
+				if (values.get(i) != null) {
+					headers.put(OPTIONAL_HEADERS.get(i), values.get(i));
+				}
+			}
+			return new Headers(headers);
+		});
+		Arbitrary<Headers> repeated = rawValue().map((value) -> {
+			Map<String, String> headers = new LinkedHashMap<>();
+			OPTIONAL_HEADERS.forEach((name) -> headers.put(name, value));
+			return new Headers(headers);
+		});
+		return Arbitraries.frequencyOf(Tuple.of(9, independent), Tuple.of(1, repeated));
+	}
+
+	/**
+	 * Return an {@code x-dd-proxy} value that names a supported gateway, in any case,
+	 * padded or quoted.
+	 * @return the arbitrary
+	 */
+	public static Arbitrary<String> supportedSystem() {
+		Arbitrary<String> value = Combinators
+			.combine(Arbitraries.of("aws-apigateway", "aws-httpapi", "azure-apim"), Arbitraries.longs())
+			.as((name, caseBits) -> {
+				StringBuilder mixed = new StringBuilder();
+				for (int i = 0; i < name.length(); i++) {
+					char c = name.charAt(i);
+					mixed.append((((caseBits >>> (i % 64)) & 1) == 1) ? Character.toUpperCase(c) : c);
+				}
+				return mixed.toString();
+			});
+		Arbitrary<String> pad = Arbitraries.strings().withChars(' ', '\t').ofMaxLength(3);
+		Arbitrary<Boolean> quoted = Arbitraries.frequency(Tuple.of(3, false), Tuple.of(1, true));
+		return Combinators.combine(pad, quoted, value, pad)
+			.as((left, quote, name, right) -> left + (quote ? "'" + name + "'" : name) + right);
 	}
 
 	/**
@@ -395,53 +443,6 @@ public final class GatewayArbitraries {
 				.collect(Collectors.joining(", ", "{", "}"));
 		}
 
-	}
-
-	/**
-	 * Return the optional gateway headers: each missing or any raw value, and sometimes
-	 * one value repeated in every header.
-	 * @return the arbitrary
-	 */
-	public static Arbitrary<Headers> optionalHeaders() {
-		Arbitrary<Headers> independent = headerValue().list()
-			.ofSize(OPTIONAL_HEADERS.size())
-			.map((values) -> {
-				Map<String, String> headers = new LinkedHashMap<>();
-				for (int i = 0; i < values.size(); i++) {
-					if (values.get(i) != null) {
-						headers.put(OPTIONAL_HEADERS.get(i), values.get(i));
-					}
-				}
-				return new Headers(headers);
-			});
-		Arbitrary<Headers> repeated = rawValue().map((value) -> {
-			Map<String, String> headers = new LinkedHashMap<>();
-			OPTIONAL_HEADERS.forEach((name) -> headers.put(name, value));
-			return new Headers(headers);
-		});
-		return Arbitraries.frequencyOf(Tuple.of(9, independent), Tuple.of(1, repeated));
-	}
-
-	/**
-	 * Return an {@code x-dd-proxy} value that names a supported gateway, in any case,
-	 * padded or quoted.
-	 * @return the arbitrary
-	 */
-	public static Arbitrary<String> supportedSystem() {
-		Arbitrary<String> value = Combinators
-			.combine(Arbitraries.of("aws-apigateway", "aws-httpapi", "azure-apim"), Arbitraries.longs())
-			.as((name, caseBits) -> {
-				StringBuilder mixed = new StringBuilder();
-				for (int i = 0; i < name.length(); i++) {
-					char c = name.charAt(i);
-					mixed.append(((caseBits >>> (i % 64)) & 1) == 1 ? Character.toUpperCase(c) : c);
-				}
-				return mixed.toString();
-			});
-		Arbitrary<String> pad = Arbitraries.strings().withChars(' ', '\t').ofMaxLength(3);
-		Arbitrary<Boolean> quoted = Arbitraries.frequency(Tuple.of(3, false), Tuple.of(1, true));
-		return Combinators.combine(pad, quoted, value, pad)
-			.as((left, quote, name, right) -> left + (quote ? "'" + name + "'" : name) + right);
 	}
 
 }

@@ -25,8 +25,7 @@ public final class LogLines {
 		return Awaitility.await("log line " + text)
 			.atMost(Duration.ofSeconds(10))
 			.pollInterval(Duration.ofMillis(20))
-			.until(() -> output.getOut().lines().filter((line) -> line.endsWith(text)).findFirst(),
-					Optional::isPresent)
+			.until(() -> output.getOut().lines().filter((line) -> line.endsWith(text)).findFirst(), Optional::isPresent)
 			.get();
 	}
 

@@ -95,8 +95,8 @@ public final class TestHttpClient {
 	}
 
 	/**
-	 * Send a GET request over a raw socket, on a connection of its own, and read the whole
-	 * response.
+	 * Send a GET request over a raw socket, on a connection of its own, and read the
+	 * whole response.
 	 * @param path the path
 	 * @param headers the request headers, values sent as ISO-8859-1 bytes
 	 * @return the response, status line first
@@ -136,7 +136,8 @@ public final class TestHttpClient {
 				}
 				read.append((char) b);
 			}
-			// Close with a reset rather than a polite FIN, as a client that crashed would.
+			// Close with a reset rather than a polite FIN, as a client that crashed
+			// would.
 			socket.setSoLinger(true, 0);
 		}
 	}
@@ -185,6 +186,7 @@ public final class TestHttpClient {
 
 	/**
 	 * A response read from a raw socket.
+	 *
 	 * @param text the whole response
 	 */
 	public record RawResponse(String text) {

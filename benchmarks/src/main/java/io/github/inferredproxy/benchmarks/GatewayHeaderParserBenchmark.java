@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
-import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.HeaderLookup;
+import io.github.inferredproxy.gateway.TrustPolicy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -28,6 +28,8 @@ import org.springframework.mock.web.MockHttpServletRequest;
  * included) into a {@link GatewayRequest}: from a plain map, and from a servlet request
  * with common browser headers too. {@code baseline*} reads the same eleven headers and
  * nothing else.
+ *
+ * @author Inferred Proxy contributors
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * The headers of the benchmark requests: what a browser and Amazon API Gateway (REST API)
  * send to an application, with and without the gateway's {@code x-dd-proxy-*} set.
+ *
+ * @author Inferred Proxy contributors
  */
 final class GatewayHeaders {
 
@@ -18,6 +20,7 @@ final class GatewayHeaders {
 
 	/**
 	 * Headers that every request has, gateway or not.
+	 * @return the headers
 	 */
 	static Map<String, String> common() {
 		Map<String, String> headers = new LinkedHashMap<>();
@@ -34,6 +37,7 @@ final class GatewayHeaders {
 	/**
 	 * The full set of gateway headers, as a REST API integration mapping sends them.
 	 * @param gatewayEpochMillis the gateway's receive time
+	 * @return the headers
 	 */
 	static Map<String, String> gateway(long gatewayEpochMillis) {
 		Map<String, String> headers = new LinkedHashMap<>();
@@ -53,6 +57,8 @@ final class GatewayHeaders {
 
 	/**
 	 * Common and gateway headers together.
+	 * @param gatewayEpochMillis the gateway receive time
+	 * @return the headers
 	 */
 	static Map<String, String> withGateway(long gatewayEpochMillis) {
 		Map<String, String> headers = common();

@@ -3,10 +3,11 @@ package io.github.inferredproxy.benchmarks;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
-import io.github.inferredproxy.servlet.InferredProxyFilter;
 import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
+import io.github.inferredproxy.servlet.InferredProxyFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,7 +19,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import reactor.core.publisher.Mono;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -33,6 +33,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
  * nothing, are compared with that handler alone ({@code baselineEmpty*}); the single
  * header lookup that any detection needs is measured too ({@code baseline*Lookup}). The
  * request has common browser headers and no gateway header.
+ *
+ * @author Inferred Proxy contributors
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -83,6 +85,7 @@ public class HeaderDetectionBenchmark {
 
 	/**
 	 * The one servlet header lookup that detection cannot avoid.
+	 * @return the header value
 	 */
 	@Benchmark
 	public @Nullable String baselineServletHeaderLookup() {
@@ -91,6 +94,7 @@ public class HeaderDetectionBenchmark {
 
 	/**
 	 * The one reactive header lookup that detection cannot avoid.
+	 * @return the header value
 	 */
 	@Benchmark
 	public @Nullable String baselineReactiveHeaderLookup() {
@@ -115,7 +119,9 @@ public class HeaderDetectionBenchmark {
 	}
 
 	/**
-	 * A handler that does nothing: the floor of {@link #decoratorWithoutGatewayHeaders()}.
+	 * A handler that does nothing: the floor of
+	 * {@link #decoratorWithoutGatewayHeaders()}.
+	 * @return the handling
 	 */
 	@Benchmark
 	public Mono<Void> baselineEmptyHandler() {
@@ -124,6 +130,7 @@ public class HeaderDetectionBenchmark {
 
 	/**
 	 * The whole WebFlux decorator for a request without gateway headers.
+	 * @return the handling
 	 */
 	@Benchmark
 	public Mono<Void> decoratorWithoutGatewayHeaders() {

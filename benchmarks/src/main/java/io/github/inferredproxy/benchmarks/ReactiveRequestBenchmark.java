@@ -31,6 +31,8 @@ import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
  * {@link InferredProxyHttpHandlerDecorator} around it, in front of a handler that only
  * sets the route as WebFlux's handler mapping does. Same variants as
  * {@link ServletRequestBenchmark}.
+ *
+ * @author Inferred Proxy contributors
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -40,6 +42,9 @@ import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 @State(Scope.Thread)
 public class ReactiveRequestBenchmark {
 
+	/**
+	 * The observation handlers: tracing alone, or tracing and meters.
+	 */
 	@Param({ TracingFixture.TRACING, TracingFixture.TRACING_AND_METRICS })
 	public String handlers;
 

@@ -43,7 +43,10 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * <li>{@code otelSpanWithGatewayAttributes}: the same with the gateway span's attributes
  * and start time, set directly on the SDK.</li>
  * </ul>
- * The gateway span's cost is {@code starterGatewayHeaders - serverObservationGatewayHeaders}.
+ * The gateway span's cost is
+ * {@code starterGatewayHeaders - serverObservationGatewayHeaders}.
+ *
+ * @author Inferred Proxy contributors
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -53,6 +56,9 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
 @State(Scope.Thread)
 public class ServletRequestBenchmark {
 
+	/**
+	 * The observation handlers: tracing alone, or tracing and meters.
+	 */
 	@Param({ TracingFixture.TRACING, TracingFixture.TRACING_AND_METRICS })
 	public String handlers;
 

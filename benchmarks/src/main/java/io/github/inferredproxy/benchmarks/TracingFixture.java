@@ -47,6 +47,8 @@ import org.jspecify.annotations.Nullable;
  * The SDK samples every trace and has no span processor, so nothing is exported and the
  * benchmarks measure span creation, not I/O. A recording fixture instead keeps the spans
  * in memory, to check that a benchmark builds the span tree it claims to measure.
+ *
+ * @author Inferred Proxy contributors
  */
 final class TracingFixture {
 
@@ -82,8 +84,7 @@ final class TracingFixture {
 		}, new OtelBaggageManager(currentTraceContext, List.of(), List.of()));
 		// Spring Boot's default propagation: W3C trace context and W3C baggage.
 		OtelPropagator propagator = new OtelPropagator(ContextPropagators.create(TextMapPropagator
-			.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())),
-				this.otelTracer);
+			.composite(W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance())), this.otelTracer);
 		this.registry = ObservationRegistry.create();
 		this.registry.observationConfig()
 			.observationHandler(new FirstMatchingCompositeObservationHandler(
@@ -105,9 +106,11 @@ final class TracingFixture {
 		else if (!TRACING.equals(handlers)) {
 			throw new IllegalArgumentException("Unknown handlers: " + handlers);
 		}
-		// Defaults of InferredProxyProperties, except that x-dd-proxy-user is read too, so
+		// Defaults of InferredProxyProperties, except that x-dd-proxy-user is read too,
+		// so
 		// that a "full header set" is the worst case.
-		GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true, TrustPolicy.none());
+		GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true,
+				TrustPolicy.none());
 		this.observations = new InferredProxyObservations(this.registry, parser, null,
 				new DefaultInferredProxyObservationConvention(), listeners);
 	}
@@ -131,6 +134,7 @@ final class TracingFixture {
 	 * Start and end one span with the gateway span's 26 attributes (both vocabularies, as
 	 * the default convention writes them, the user's included) and its start time, on the
 	 * same SDK: what the span alone costs, without the Observation API.
+	 * @param startEpochMillis the gateway receive time
 	 */
 	void attributedSpan(long startEpochMillis) {
 		var span = this.otelTracer.spanBuilder("aws.apigateway")
@@ -146,15 +150,14 @@ final class TracingFixture {
 	}
 
 	private static final String[] GATEWAY_ATTRIBUTES = { "component", "aws-apigateway", "span.type", "web",
-			"operation.name", "aws.apigateway", "resource.name", "GET /orders/{id}", "service.name",
-			"api.example.com", "http.method", "GET", "http.url", "https://api.example.com/prod/orders/42",
-			"http.route", "/orders/{id}", "stage", "prod", "http.status_code", "200", "account_id", "123456789012",
-			"apiid", "a1b2c3d4e5", "region", "eu-west-3", "dd_resource_key",
-			"arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5", "aws_user", "arn:aws:iam::123456789012:user/ada",
-			"cloud.provider", "aws", "server.address", "api.example.com", "http.request.method", "GET",
-			"url.scheme", "https", "url.path", "/prod/orders/42", "cloud.account.id", "123456789012",
-			"cloud.region", "eu-west-3", "cloud.resource_id", "arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5",
-			"enduser.id", "arn:aws:iam::123456789012:user/ada" };
+			"operation.name", "aws.apigateway", "resource.name", "GET /orders/{id}", "service.name", "api.example.com",
+			"http.method", "GET", "http.url", "https://api.example.com/prod/orders/42", "http.route", "/orders/{id}",
+			"stage", "prod", "http.status_code", "200", "account_id", "123456789012", "apiid", "a1b2c3d4e5", "region",
+			"eu-west-3", "dd_resource_key", "arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5", "aws_user",
+			"arn:aws:iam::123456789012:user/ada", "cloud.provider", "aws", "server.address", "api.example.com",
+			"http.request.method", "GET", "url.scheme", "https", "url.path", "/prod/orders/42", "cloud.account.id",
+			"123456789012", "cloud.region", "eu-west-3", "cloud.resource_id",
+			"arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5", "enduser.id", "arn:aws:iam::123456789012:user/ada" };
 
 	/**
 	 * Check the spans that one benchmark operation produced, and forget them.
@@ -170,11 +173,13 @@ final class TracingFixture {
 		try {
 			var server = spans.stream().filter((span) -> span.getName().startsWith("http ")).toList();
 			var gateway = spans.stream().filter((span) -> span.getName().equals("aws.apigateway")).toList();
-			if (server.size() != 1 || gateway.size() != (expectGateway ? 1 : 0) || spans.size() != server.size() + gateway.size()) {
+			if (server.size() != 1 || gateway.size() != (expectGateway ? 1 : 0)
+					|| spans.size() != server.size() + gateway.size()) {
 				throw new IllegalStateException(description + ": unexpected spans " + spans);
 			}
 			if (expectGateway && !server.get(0).getParentSpanId().equals(gateway.get(0).getSpanId())) {
-				throw new IllegalStateException(description + ": the server span is not the gateway span's child " + spans);
+				throw new IllegalStateException(
+						description + ": the server span is not the gateway span's child " + spans);
 			}
 		}
 		finally {

@@ -20,9 +20,9 @@ class BackOffOnBoot35Tests {
 	@Test
 	void warningNamesWhatSpringBoot35Needs(CapturedOutput output) {
 		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(
-					io.github.inferredproxy.autoconfigure.InferredProxyAutoConfiguration.class,
-					io.github.inferredproxy.autoconfigure.InferredProxyBackOffAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(io.github.inferredproxy.autoconfigure.InferredProxyAutoConfiguration.class,
+							io.github.inferredproxy.autoconfigure.InferredProxyBackOffAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed());
 		assertThat(output).contains("Inferred gateway spans are off: the application has no ObservationRegistry bean")
 			.contains("On Spring Boot 3.5, add org.springframework.boot:spring-boot-starter-actuator")

@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The auto-configuration, compiled against Spring Boot 4, builds the same span tree on
- * Spring Boot 3.5, on Tomcat and on Reactor Netty, and puts the gateway request id in
- * the logging MDC.
+ * Spring Boot 3.5, on Tomcat and on Reactor Netty, and puts the gateway request id in the
+ * logging MDC.
  */
 class Boot35CompatibilityTests {
 
@@ -101,23 +101,24 @@ class Boot35CompatibilityTests {
 		assertThat(response.statusCode()).isEqualTo(200);
 		// The gateway request id in the logging MDC while the controller runs.
 		assertThat(response.body()).endsWith(" for " + REQUEST_ID);
-		SpanData gateway = spans.await("gateway span of " + path,
-				(span) -> span.getName().equals("aws.apigateway") && ("/prod" + path)
-					.equals(span.getAttributes().get(AttributeKey.stringKey("url.path"))));
+		SpanData gateway = spans.await("gateway span of " + path, (span) -> span.getName().equals("aws.apigateway")
+				&& ("/prod" + path).equals(span.getAttributes().get(AttributeKey.stringKey("url.path"))));
 		SpanData server = spans.await("server span", (span) -> span.getParentSpanId().equals(gateway.getSpanId()));
 		assertThat(gateway.getTraceId()).isEqualTo(TRACE_ID);
 		assertThat(gateway.getParentSpanId()).isEqualTo(UPSTREAM_SPAN_ID);
 		assertThat(gateway.getStartEpochNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(gatewayTime));
 		assertThat(server.getName()).contains("/orders/{id}");
 		assertThat(gateway.getEndEpochNanos()).isGreaterThanOrEqualTo(server.getEndEpochNanos());
-		// Attributes and meter tags come from the gateway context's own key-value storage,
+		// Attributes and meter tags come from the gateway context's own key-value
+		// storage,
 		// which overrides Micrometer's Observation.Context methods.
 		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("http.route"))).isEqualTo("/orders/{id}");
 		assertThat(gateway.getAttributes().get(AttributeKey.longKey("http.response.status_code"))).isEqualTo(200L);
 		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("aws.request_id"))).isEqualTo(REQUEST_ID);
 		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("inferred_proxy.xray_trace_id")))
 			.isEqualTo(XRAY_TRACE_ID);
-		// Boot's tracing handlers run before its meter handlers: the timer may be recorded
+		// Boot's tracing handlers run before its meter handlers: the timer may be
+		// recorded
 		// just after the span was exported.
 		Awaitility.await()
 			.atMost(Duration.ofSeconds(10))

@@ -9,6 +9,7 @@ import java.math.BigDecimal;
  * @param customer who ordered
  * @param item what was ordered
  * @param total what it costs
+ * @author Inferred Proxy contributors
  */
 public record Order(String id, String customer, String item, BigDecimal total) {
 

@@ -59,6 +59,8 @@ public class OrderController {
 	/**
 	 * The slow endpoint: rendering takes a while. On WebFlux it runs on the blocking
 	 * executor ({@link ReactiveBlockingExecutionConfiguration}).
+	 * @param id the order
+	 * @return the invoice
 	 */
 	@GetMapping(path = "/{id}/invoice", produces = MediaType.TEXT_PLAIN_VALUE)
 	String invoice(@PathVariable String id) {
@@ -68,6 +70,8 @@ public class OrderController {
 	/**
 	 * The async endpoint: the response is written on another thread when the carrier
 	 * answers (an async dispatch on Spring MVC).
+	 * @param id the order
+	 * @return the shipment, later
 	 */
 	@GetMapping("/{id}/shipment")
 	CompletableFuture<Shipment> shipment(@PathVariable String id) {
@@ -76,6 +80,7 @@ public class OrderController {
 
 	/**
 	 * The failing endpoint: the payment provider is down, the application answers 500.
+	 * @param id the order
 	 */
 	@PostMapping("/{id}/refund")
 	void refund(@PathVariable String id) {

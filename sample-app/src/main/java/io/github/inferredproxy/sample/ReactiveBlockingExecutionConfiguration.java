@@ -20,7 +20,8 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 @ConditionalOnWebApplication(type = Type.REACTIVE)
 class ReactiveBlockingExecutionConfiguration implements WebFluxConfigurer, DisposableBean {
 
-	// Not a bean: a TaskExecutor bean would make Boot back off its applicationTaskExecutor.
+	// Not a bean: a TaskExecutor bean would make Boot back off its
+	// applicationTaskExecutor.
 	private final ThreadPoolTaskExecutor blockingExecutor = new ThreadPoolTaskExecutor();
 
 	ReactiveBlockingExecutionConfiguration() {

@@ -42,12 +42,13 @@ public class ShippingClient implements DisposableBean {
 	 * @return the shipment, later
 	 */
 	public CompletableFuture<Shipment> shipment(Order order) {
-		return this.executor.submitCompletable(() -> Observation.createNotStarted("carrier.track", this.observationRegistry)
-			.lowCardinalityKeyValue("carrier", "parcel-express")
-			.observeChecked(() -> {
-				Thread.sleep(CARRIER_LATENCY.toMillis());
-				return new Shipment(order.id(), "parcel-express", "in transit", LocalDate.now().plusDays(2));
-			}));
+		return this.executor
+			.submitCompletable(() -> Observation.createNotStarted("carrier.track", this.observationRegistry)
+				.lowCardinalityKeyValue("carrier", "parcel-express")
+				.observeChecked(() -> {
+					Thread.sleep(CARRIER_LATENCY.toMillis());
+					return new Shipment(order.id(), "parcel-express", "in transit", LocalDate.now().plusDays(2));
+				}));
 	}
 
 	@Override

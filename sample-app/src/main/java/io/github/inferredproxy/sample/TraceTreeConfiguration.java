@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Prints each finished trace as a tree, unless {@code sample.trace-tree.enabled=false}.
- * Spring Boot adds every {@link SpanProcessor} bean to the OpenTelemetry SDK, next to
- * the exporters.
+ * Spring Boot adds every {@link SpanProcessor} bean to the OpenTelemetry SDK, next to the
+ * exporters.
  *
  * @author Inferred Proxy contributors
  */

@@ -79,7 +79,10 @@ class TraceTreePrinter implements SpanProcessor {
 
 	static String format(SpanData root, List<SpanData> spans) {
 		StringBuilder out = new StringBuilder("Trace ").append(root.getTraceId())
-			.append(" (").append(spans.size()).append(spans.size() == 1 ? " span" : " spans").append(')');
+			.append(" (")
+			.append(spans.size())
+			.append((spans.size() == 1) ? " span" : " spans")
+			.append(')');
 		if (root.getParentSpanContext().isRemote()) {
 			out.append(", continues upstream span ").append(root.getParentSpanId());
 		}

@@ -33,9 +33,9 @@ import org.springframework.test.context.TestPropertySource;
 @Documented
 @Inherited
 @ImportAutoConfiguration
-@TestPropertySource(properties = { "management.tracing.sampling.probability=1.0",
-		"management.tracing.propagation.type=w3c,b3", "spring.test.tracing.export=true",
-		"spring.test.observability.auto-configure=true" })
+@TestPropertySource(
+		properties = { "management.tracing.sampling.probability=1.0", "management.tracing.propagation.type=w3c,b3",
+				"spring.test.tracing.export=true", "spring.test.observability.auto-configure=true" })
 public @interface AutoConfigureGatewaySpans {
 
 }

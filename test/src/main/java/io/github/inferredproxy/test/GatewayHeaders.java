@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
-
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.servlet.request.RequestPostProcessor;
 
@@ -231,8 +230,8 @@ public final class GatewayHeaders {
 	}
 
 	/**
-	 * Return what adds these headers to a client's headers, for {@code WebTestClient}
-	 * and {@code RestTestClient}: {@code .headers(gateway.apply())}.
+	 * Return what adds these headers to a client's headers, for {@code WebTestClient} and
+	 * {@code RestTestClient}: {@code .headers(gateway.apply())}.
 	 * @return the header customizer
 	 */
 	public Consumer<HttpHeaders> apply() {

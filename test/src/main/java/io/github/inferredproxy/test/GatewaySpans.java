@@ -18,15 +18,15 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The spans the OpenTelemetry SDK ended during a test, each recorded once, when it
- * ended. Inject it in a test annotated with {@link AutoConfigureGatewaySpans}, which
- * registers it (without the annotation, there is no such bean). Tests that share a cached
+ * The spans the OpenTelemetry SDK ended during a test, each recorded once, when it ended.
+ * Inject it in a test annotated with {@link AutoConfigureGatewaySpans}, which registers
+ * it (without the annotation, there is no such bean). Tests that share a cached
  * application context share its recorder: find a request's spans by
  * {@link #await(GatewayHeaders)}, which looks at that request's trace only.
  * <p>
- * {@link #await(GatewayHeaders)} waits, at most 10 seconds and never longer than it
- * must, until the request sent with those headers is complete in the recorder: over real
- * HTTP a response can arrive before its spans have ended.
+ * {@link #await(GatewayHeaders)} waits, at most 10 seconds and never longer than it must,
+ * until the request sent with those headers is complete in the recorder: over real HTTP a
+ * response can arrive before its spans have ended.
  *
  * @author Inferred Proxy contributors
  */
@@ -39,9 +39,9 @@ public final class GatewaySpans {
 	private final SpanProcessor processor = new RecordingProcessor();
 
 	/**
-	 * Wait until the spans of the request sent with these headers have ended: the
-	 * gateway span and its server span, or the server span alone when the request got no
-	 * gateway span.
+	 * Wait until the spans of the request sent with these headers have ended: the gateway
+	 * span and its server span, or the server span alone when the request got no gateway
+	 * span.
 	 * @param headers the headers the request was sent with
 	 * @return the request's spans
 	 * @throws AssertionError when they have not ended within 10 seconds, or a span was
@@ -119,6 +119,9 @@ public final class GatewaySpans {
 	 * The request is complete once a server span directly below the upstream span has
 	 * ended: the gateway span ends last, after its server span; without a gateway span,
 	 * the server span is the one below the upstream span.
+	 * @param trace the spans of the trace so far
+	 * @param headers the request's headers
+	 * @return the trace, or {@code null} while the request is not complete
 	 */
 	private static @Nullable GatewayTrace complete(List<SpanData> trace, GatewayHeaders headers) {
 		Set<String> ids = new HashSet<>();
@@ -130,7 +133,8 @@ public final class GatewaySpans {
 			}
 		}
 		List<SpanData> belowUpstream = trace.stream()
-			.filter((span) -> span.getKind() == SpanKind.SERVER && span.getParentSpanId().equals(headers.upstreamSpanId()))
+			.filter((span) -> span.getKind() == SpanKind.SERVER
+					&& span.getParentSpanId().equals(headers.upstreamSpanId()))
 			.toList();
 		if (belowUpstream.isEmpty()) {
 			return null;

@@ -33,12 +33,14 @@ public class GatewayTraceAssert extends AbstractAssert<GatewayTraceAssert, Gatew
 		SpanData gateway = gateway();
 		SpanData server = this.actual.serverSpan();
 		if (server == null) {
-			failWithMessage("Expected a server span below the gateway span %s, but there is none in %s: is the "
-					+ "server observation (http.server.requests) configured?", GatewaySpans.describe(gateway),
-					this.actual);
+			failWithMessage(
+					"Expected a server span below the gateway span %s, but there is none in %s: is the "
+							+ "server observation (http.server.requests) configured?",
+					GatewaySpans.describe(gateway), this.actual);
 			return this;
 		}
-		if (!server.getParentSpanId().equals(gateway.getSpanId()) || !server.getTraceId().equals(gateway.getTraceId())) {
+		if (!server.getParentSpanId().equals(gateway.getSpanId())
+				|| !server.getTraceId().equals(gateway.getTraceId())) {
 			failWithMessage("Expected the gateway span %s to be the parent of the server span %s in %s",
 					GatewaySpans.describe(gateway), GatewaySpans.describe(server), this.actual);
 		}
@@ -121,8 +123,9 @@ public class GatewayTraceAssert extends AbstractAssert<GatewayTraceAssert, Gatew
 		// 200 and 200L are the same status code.
 		Object expected = (value instanceof Integer || value instanceof Short) ? ((Number) value).longValue() : value;
 		if (!Objects.equals(actualValue, expected)) {
-			failWithMessage("Expected the gateway span's attribute %s to be %s (%s) but it is %s (%s); its attributes: %s",
-					key, value, typeName(value), actualValue, typeName(actualValue), attributes(gateway));
+			failWithMessage(
+					"Expected the gateway span's attribute %s to be %s (%s) but it is %s (%s); its attributes: %s", key,
+					value, typeName(value), actualValue, typeName(actualValue), attributes(gateway));
 		}
 		return this;
 	}

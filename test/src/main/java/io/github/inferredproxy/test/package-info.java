@@ -1,6 +1,7 @@
 /**
- * Test support for inferred gateway spans: {@link io.github.inferredproxy.test.AutoConfigureGatewaySpans},
- * the {@link io.github.inferredproxy.test.GatewaySpans} recorder, gateway header builders and
+ * Test support for inferred gateway spans:
+ * {@link io.github.inferredproxy.test.AutoConfigureGatewaySpans}, the
+ * {@link io.github.inferredproxy.test.GatewaySpans} recorder, gateway header builders and
  * assertions.
  */
 @NullMarked

@@ -67,7 +67,8 @@ class GatewayHeadersTests {
 		HttpHeaders httpHeaders = headers.httpHeaders();
 		HttpHeaders applied = new HttpHeaders();
 		headers.apply().accept(applied);
-		MockHttpServletRequest request = headers.mockMvc().postProcessRequest(new MockHttpServletRequest(new MockServletContext()));
+		MockHttpServletRequest request = headers.mockMvc()
+			.postProcessRequest(new MockHttpServletRequest(new MockServletContext()));
 		headers.asMap().forEach((name, value) -> {
 			assertThat(httpHeaders.getFirst(name)).as(name).isEqualTo(value);
 			assertThat(applied.getFirst(name)).as(name).isEqualTo(value);

@@ -20,9 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for {@link GatewaySpans} and {@link GatewayTraceAssert}: each assertion passes for
- * the span tree the starter makes and fails, saying what was recorded, for each way it
- * can be wrong.
+ * Tests for {@link GatewaySpans} and {@link GatewayTraceAssert}: each assertion passes
+ * for the span tree the starter makes and fails, saying what was recorded, for each way
+ * it can be wrong.
  */
 class GatewaySpansTests {
 
@@ -67,7 +67,8 @@ class GatewaySpansTests {
 		server.end(endAt(100), TimeUnit.NANOSECONDS);
 		gateway.end(endAt(101), TimeUnit.NANOSECONDS);
 		GatewayTrace trace = this.recorder.await(this.headers);
-		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> assertThat(trace).hasGatewaySpanAsParentOfServerSpan())
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> assertThat(trace).hasGatewaySpanAsParentOfServerSpan())
 			.withMessageContaining("to be the parent of the server span http get /orders/{id}");
 	}
 
@@ -76,7 +77,8 @@ class GatewaySpansTests {
 		serverSpanBelowUpstream("http get /orders/{id}").end(endAt(100), TimeUnit.NANOSECONDS);
 		GatewayTrace trace = this.recorder.await(this.headers);
 		assertThat(trace).hasNoGatewaySpan();
-		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> assertThat(trace).hasGatewaySpanAsParentOfServerSpan())
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> assertThat(trace).hasGatewaySpanAsParentOfServerSpan())
 			.withMessageContaining("Expected a gateway span but the request got none")
 			.withMessageContaining("http get /orders/{id}");
 	}
@@ -110,7 +112,8 @@ class GatewaySpansTests {
 		gateway.end(endAt(50), TimeUnit.NANOSECONDS);
 		server.end(endAt(100), TimeUnit.NANOSECONDS);
 		GatewayTrace trace = this.recorder.await(this.headers);
-		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> assertThat(trace).hasGatewaySpanAsParentOfServerSpan())
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> assertThat(trace).hasGatewaySpanAsParentOfServerSpan())
 			.withMessageContaining("to end at or after the server span");
 	}
 
@@ -186,7 +189,8 @@ class GatewaySpansTests {
 		Span gateway = gatewaySpan(this.headers.receivedAt());
 		child(gateway, "http get /orders/{id}").end(endAt(100), TimeUnit.NANOSECONDS);
 		gateway.end(endAt(101), TimeUnit.NANOSECONDS);
-		assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> this.recorder.await(other, Duration.ofMillis(20)))
+		assertThatExceptionOfType(AssertionError.class)
+			.isThrownBy(() -> this.recorder.await(other, Duration.ofMillis(20)))
 			.withMessageContaining(other.traceId());
 	}
 

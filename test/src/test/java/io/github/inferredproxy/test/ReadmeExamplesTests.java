@@ -10,8 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's test examples are the example tests that run here, as they are: change
- * one and this fails until the README shows the change.
+ * The README's test examples are the example tests that run here, as they are: change one
+ * and this fails until the README shows the change.
  */
 class ReadmeExamplesTests {
 

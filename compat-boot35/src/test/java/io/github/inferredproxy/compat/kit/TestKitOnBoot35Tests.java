@@ -74,7 +74,8 @@ class TestKitOnBoot35Tests {
 		@Test
 		void gatewaySpanOverRealHttp() throws Exception {
 			GatewayHeaders gateway = GatewayHeaders.restApi().receivedMillisAgo(80);
-			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/orders/7"));
+			HttpRequest.Builder request = HttpRequest
+				.newBuilder(URI.create("http://localhost:" + this.port + "/orders/7"));
 			gateway.asMap().forEach(request::header);
 			HttpResponse<String> response = HttpClient.newHttpClient()
 				.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The gateway span on Brave, over real HTTP: where it sits in the trace with and without
  * an upstream {@code traceparent} or B3 context, its start, kind, attributes and error
- * status, as Brave records them. Each subclass runs these tests on one web stack, with one
- * application context.
+ * status, as Brave records them. Each subclass runs these tests on one web stack, with
+ * one application context.
  */
 abstract class AbstractGatewaySpanOnBraveTests {
 
@@ -241,11 +241,12 @@ abstract class AbstractGatewaySpanOnBraveTests {
 		MutableSpan server = this.spans.await("server span of " + path,
 				(span) -> span.kind() == Kind.SERVER && path.equals(span.tag("http.url")));
 		String gatewayPath = headers.get("x-dd-proxy-path");
-		MutableSpan gateway = (gatewayPath != null) ? this.spans.await("gateway span of " + path,
-				(span) -> GATEWAY_SPAN_NAME.equals(span.name()) && gatewayPath.equals(span.tag("url.path"))) : null;
+		MutableSpan gateway = (gatewayPath != null)
+				? this.spans.await("gateway span of " + path,
+						(span) -> GATEWAY_SPAN_NAME.equals(span.name()) && gatewayPath.equals(span.tag("url.path")))
+				: null;
 		String traceId = server.traceId();
-		return new GatewayTrace(gateway, server, this.spans.endedInTrace(traceId),
-				this.spans.startedInTrace(traceId));
+		return new GatewayTrace(gateway, server, this.spans.endedInTrace(traceId), this.spans.startedInTrace(traceId));
 	}
 
 	/**
@@ -299,7 +300,8 @@ abstract class AbstractGatewaySpanOnBraveTests {
 		assertThat(server.traceId()).isEqualTo(gateway.traceId());
 		assertThat(server.parentId()).isEqualTo(gateway.id());
 		assertThat(server.id()).isNotEqualTo(gateway.id());
-		// Everything that started in the trace has ended, once each: one gateway span, one
+		// Everything that started in the trace has ended, once each: one gateway span,
+		// one
 		// server span, nothing else.
 		assertThat(trace.startedInTrace()).containsExactlyInAnyOrder(gateway.id(), server.id());
 		assertThat(trace.endedInTrace()).extracting(MutableSpan::id)
@@ -311,15 +313,16 @@ abstract class AbstractGatewaySpanOnBraveTests {
 		MutableSpan gateway = trace.gateway();
 		assertThat(gateway.traceId()).isEqualTo(upstream.traceId());
 		assertThat(gateway.parentId()).isEqualTo(upstream.spanId());
-		// A span of its own, not the upstream span joined (Micrometer's observations never
+		// A span of its own, not the upstream span joined (Micrometer's observations
+		// never
 		// join, even with management.brave.tracing.span-joining-supported=true).
 		assertThat(gateway.id()).isNotEqualTo(upstream.spanId());
 		assertThat(trace.server().traceId()).isEqualTo(upstream.traceId());
 	}
 
 	/**
-	 * Brave's ids as hex strings: 128-bit trace ids (Boot's setting), 64-bit span ids.
-	 * An empty or zero id compared with another would prove nothing.
+	 * Brave's ids as hex strings: 128-bit trace ids (Boot's setting), 64-bit span ids. An
+	 * empty or zero id compared with another would prove nothing.
 	 */
 	static void assertHexIds(MutableSpan span) {
 		assertThat(span.traceId()).as("trace id of " + span.name()).matches("[0-9a-f]{32}").doesNotMatch("0+");
@@ -331,6 +334,7 @@ abstract class AbstractGatewaySpanOnBraveTests {
 
 	/**
 	 * The spans of one request's trace, as Brave recorded them.
+	 *
 	 * @param gateway the gateway span, {@code null} for a request without gateway headers
 	 * @param server the server span ({@code http.server.requests})
 	 * @param endedInTrace the spans of the trace that had ended when both were recorded

@@ -75,10 +75,7 @@ final class BraveSpans extends SpanHandler {
 	 * @return the span ids
 	 */
 	List<String> startedInTrace(String traceId) {
-		return this.started.stream()
-			.filter((span) -> span.traceId().equals(traceId))
-			.map(Started::spanId)
-			.toList();
+		return this.started.stream().filter((span) -> span.traceId().equals(traceId)).map(Started::spanId).toList();
 	}
 
 	private record Started(String traceId, String spanId) {

@@ -35,8 +35,10 @@ class AheadOfTimeIT {
 			assertThat(app.log()).contains("Starting AOT-processed OrdersApplication");
 			assertThat(get(port, "/orders/1", gatewayHeaders()).statusCode()).isEqualTo(200);
 			assertThat(get(port, "/actuator/metrics/inferred.proxy.requests", List.of()).statusCode())
-				.as("the gateway timer").isEqualTo(200);
-			// The conditions were evaluated at build time: the endpoint tells the state at run time.
+				.as("the gateway timer")
+				.isEqualTo(200);
+			// The conditions were evaluated at build time: the endpoint tells the state
+			// at run time.
 			assertThat(get(port, "/actuator/inferredproxy", List.of()).body()).contains("\"active\":true")
 				.contains("\"accepted\":1");
 		}
@@ -57,14 +59,17 @@ class AheadOfTimeIT {
 		try (ExternalProcess app = startAotApplication("aot-off", environment, arguments)) {
 			int port = port(app);
 			assertThat(app.log()).contains("Starting AOT-processed OrdersApplication")
-				.contains("Inferred gateway spans are off at run time").contains(reason);
+				.contains("Inferred gateway spans are off at run time")
+				.contains(reason);
 			assertThat(get(port, "/orders/1", gatewayHeaders()).statusCode()).isEqualTo(200);
 			// Spring's own server timer is there; the gateway's is not.
 			assertThat(get(port, "/actuator/metrics/http.server.requests", List.of()).statusCode()).isEqualTo(200);
 			assertThat(get(port, "/actuator/metrics/inferred.proxy.requests", List.of()).statusCode())
-				.as("the gateway timer").isEqualTo(404);
+				.as("the gateway timer")
+				.isEqualTo(404);
 			assertThat(get(port, "/actuator/inferredproxy", List.of()).body()).contains("\"active\":false")
-				.contains("switched off: ").contains(reason);
+				.contains("switched off: ")
+				.contains(reason);
 		}
 	}
 
@@ -72,8 +77,7 @@ class AheadOfTimeIT {
 		return startAotApplication(name, environment, List.of());
 	}
 
-	private ExternalProcess startAotApplication(String name, Map<String, String> environment,
-			List<String> arguments) {
+	private ExternalProcess startAotApplication(String name, Map<String, String> environment, List<String> arguments) {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = new ArrayList<>(List.of(java, "-Dspring.aot.enabled=true", "-XX:TieredStopAtLevel=1",
 				"-cp", classpath(), "io.github.inferredproxy.sample.OrdersApplication", "--server.port=0",

@@ -58,7 +58,8 @@ final class ExternalProcess implements AutoCloseable {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException(this.name + " exited with " + this.process.exitValue() + ":\n" + tail());
+				throw new IllegalStateException(
+						this.name + " exited with " + this.process.exitValue() + ":\n" + tail());
 			}
 			if (ready.getAsBoolean()) {
 				return;
@@ -90,7 +91,8 @@ final class ExternalProcess implements AutoCloseable {
 	@Override
 	public void close() {
 		long pid = this.process.pid();
-		// SIGTERM: nginx's master and Zipkin shut down (nginx's workers with their master).
+		// SIGTERM: nginx's master and Zipkin shut down (nginx's workers with their
+		// master).
 		this.process.destroy();
 		try {
 			if (!this.process.waitFor(15, TimeUnit.SECONDS)) {

@@ -31,8 +31,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The whole chain, as a user would run it: client → nginx (the gateway stand-in, which
  * sets the x-dd-proxy-* headers from its own clock) → the sample application on Spring
- * MVC and on WebFlux → OpenTelemetry's Zipkin exporter → a real Zipkin server. The
- * traces are read back from Zipkin's HTTP API.
+ * MVC and on WebFlux → OpenTelemetry's Zipkin exporter → a real Zipkin server. The traces
+ * are read back from Zipkin's HTTP API.
  */
 class GatewayEndToEndIT {
 
@@ -130,7 +130,8 @@ class GatewayEndToEndIT {
 	@ParameterizedTest
 	@EnumSource(Stack.class)
 	void gatewaySpanIsTheRootWithoutUpstreamTrace(Stack stack) {
-		// A client cannot forge the gateway's headers: nginx, like API Gateway, replaces them.
+		// A client cannot forge the gateway's headers: nginx, like API Gateway, replaces
+		// them.
 		Exchange exchange = send(stack, "GET", "/orders/1", null, "x-dd-proxy-stage", "forged");
 		assertThat(exchange.response().statusCode()).isEqualTo(200);
 		List<ZipkinSpan> trace = awaitTraceByPath(stack, "/orders/1", "http get /orders/{id}", "order.lookup");
@@ -211,7 +212,8 @@ class GatewayEndToEndIT {
 	@ParameterizedTest
 	@EnumSource(Stack.class)
 	void routeWithoutResourceIsTheRouteTheApplicationMatched(Stack stack) {
-		// nginx sends no resource path outside the API's resources, as a greedy resource says nothing.
+		// nginx sends no resource path outside the API's resources, as a greedy resource
+		// says nothing.
 		Exchange exchange = send(stack, "GET", "/actuator/health", null);
 		assertThat(exchange.response().statusCode()).isEqualTo(200);
 		List<ZipkinSpan> trace = awaitTraceByPath(stack, "/actuator/health", "http get /actuator/health");
@@ -234,8 +236,8 @@ class GatewayEndToEndIT {
 			.allSatisfy((span) -> assertThat(span.serviceName()).as(span.name()).isEqualTo(stack.serviceName()));
 		// Zipkin's dependency graph: an edge from the gateway to the application, and no
 		// longer the application calling itself.
-		List<Zipkin.DependencyLink> links = zipkin().awaitDependencies(
-				(found) -> found.stream().anyMatch((link) -> link.child().equals(stack.serviceName())));
+		List<Zipkin.DependencyLink> links = zipkin()
+			.awaitDependencies((found) -> found.stream().anyMatch((link) -> link.child().equals(stack.serviceName())));
 		assertThat(links).anySatisfy((link) -> {
 			assertThat(link.parent()).isEqualTo(DOMAIN);
 			assertThat(link.child()).isEqualTo(stack.serviceName());
@@ -265,12 +267,13 @@ class GatewayEndToEndIT {
 		List<OtlpCollector.ExportedSpan> others = trace.stream()
 			.filter((span) -> !span.name().equals(GATEWAY_SPAN))
 			.toList();
-		assertThat(others).allSatisfy(
-				(span) -> assertThat(span.serviceName()).as(span.name()).isEqualTo(stack.serviceName()));
+		assertThat(others)
+			.allSatisfy((span) -> assertThat(span.serviceName()).as(span.name()).isEqualTo(stack.serviceName()));
 		assertThat(others).filteredOn((span) -> span.name().equals("http get /orders/{id}"))
 			.singleElement()
 			.satisfies((server) -> assertThat(server.parentSpanId()).isEqualTo(gateway.spanId()));
-		// Only the service differs: the gateway span's resource is otherwise the application's.
+		// Only the service differs: the gateway span's resource is otherwise the
+		// application's.
 		OtlpCollector.ExportedSpan server = others.get(0);
 		assertThat(gateway.resourceAttribute("telemetry.sdk.language")).isEqualTo("java")
 			.isEqualTo(server.resourceAttribute("telemetry.sdk.language"));
@@ -314,8 +317,8 @@ class GatewayEndToEndIT {
 	/**
 	 * Assert the attributes of SPEC section 5, both vocabularies, as nginx maps them.
 	 */
-	private static void assertGatewayAttributes(ZipkinSpan gateway, String method, String path,
-			@Nullable String route, int status) {
+	private static void assertGatewayAttributes(ZipkinSpan gateway, String method, String path, @Nullable String route,
+			int status) {
 		String arn = "arn:aws:apigateway:eu-west-3::/restapis/local0api1";
 		Map<String, String> tags = gateway.tagsOrEmpty();
 		assertThat(tags).containsEntry("component", "aws-apigateway")
@@ -399,8 +402,8 @@ class GatewayEndToEndIT {
 			return new Exchange(sentAt, System.currentTimeMillis(), response);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(method + " " + path + " through nginx failed: "
-					+ gateways.get(stack).tail(), ex);
+			throw new IllegalStateException(
+					method + " " + path + " through nginx failed: " + gateways.get(stack).tail(), ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

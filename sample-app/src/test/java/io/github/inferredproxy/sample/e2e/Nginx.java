@@ -112,9 +112,8 @@ final class Nginx {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		ExternalProcess process = ExternalProcess.start("nginx " + prefix.getFileName(),
-				List.of(nginx.toString(), "-p", prefix + "/", "-e", "logs/error.log", "-c", "nginx.conf", "-g",
-						"daemon off;"),
+		ExternalProcess process = ExternalProcess.start("nginx " + prefix.getFileName(), List.of(nginx.toString(), "-p",
+				prefix + "/", "-e", "logs/error.log", "-c", "nginx.conf", "-g", "daemon off;"),
 				prefix.resolve("logs/stdout.log"));
 		process.awaitReady(Duration.ofSeconds(20), () -> ExternalProcess.accepts(gatewayPort));
 		return process;

@@ -78,8 +78,8 @@ final class OtlpCollector implements AutoCloseable {
 			}
 			ExternalProcess.sleep(Duration.ofMillis(100));
 		}
-		throw new AssertionError("The OTLP collector did not receive trace " + traceId + " within 30 s: "
-				+ spansOf(traceId));
+		throw new AssertionError(
+				"The OTLP collector did not receive trace " + traceId + " within 30 s: " + spansOf(traceId));
 	}
 
 	private List<ExportedSpan> spansOf(String traceId) {

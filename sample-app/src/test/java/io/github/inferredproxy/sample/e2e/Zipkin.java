@@ -70,17 +70,16 @@ final class Zipkin implements AutoCloseable {
 	List<ZipkinSpan> awaitTrace(String traceId, Predicate<List<ZipkinSpan>> complete) {
 		return await("trace " + traceId, () -> {
 			HttpResponse<String> response = get("/api/v2/trace/" + traceId);
-			return (response.statusCode() == 200) ? Optional.of(json.readValue(response.body(), SPANS))
-					.filter(complete) : Optional.empty();
+			return (response.statusCode() == 200) ? Optional.of(json.readValue(response.body(), SPANS)).filter(complete)
+					: Optional.empty();
 		});
 	}
 
 	/**
-	 * Poll until a trace of the service has a span that matches and the trace satisfies the
-	 * condition.
+	 * Poll until a trace of the service has a span that matches and the trace satisfies
+	 * the condition.
 	 */
-	List<ZipkinSpan> awaitTrace(String serviceName, Predicate<ZipkinSpan> span,
-			Predicate<List<ZipkinSpan>> complete) {
+	List<ZipkinSpan> awaitTrace(String serviceName, Predicate<ZipkinSpan> span, Predicate<List<ZipkinSpan>> complete) {
 		String query = "/api/v2/traces?limit=1000&lookback=3600000&serviceName="
 				+ URLEncoder.encode(serviceName, StandardCharsets.UTF_8);
 		return await("a trace of " + serviceName, () -> {
@@ -89,10 +88,7 @@ final class Zipkin implements AutoCloseable {
 				return Optional.empty();
 			}
 			List<List<ZipkinSpan>> traces = json.readValue(response.body(), TRACES);
-			return traces.stream()
-				.filter((trace) -> trace.stream().anyMatch(span))
-				.filter(complete)
-				.findFirst();
+			return traces.stream().filter((trace) -> trace.stream().anyMatch(span)).filter(complete).findFirst();
 		});
 	}
 
@@ -103,8 +99,8 @@ final class Zipkin implements AutoCloseable {
 		return await("dependency links", () -> {
 			HttpResponse<String> response = get(
 					"/api/v2/dependencies?lookback=3600000&endTs=" + (System.currentTimeMillis() + 60_000));
-			return (response.statusCode() == 200)
-					? Optional.of(json.readValue(response.body(), LINKS)).filter(complete) : Optional.empty();
+			return (response.statusCode() == 200) ? Optional.of(json.readValue(response.body(), LINKS)).filter(complete)
+					: Optional.empty();
 		});
 	}
 

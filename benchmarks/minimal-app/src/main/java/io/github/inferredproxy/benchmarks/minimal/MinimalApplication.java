@@ -6,8 +6,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * One endpoint, {@code GET /}, answering a short string: the smallest application that the
- * load test runs with and without tracing. Spring MVC by default, Spring WebFlux with
+ * One endpoint, {@code GET /}, answering a short string: the smallest application that
+ * the load test runs with and without tracing. Spring MVC by default, Spring WebFlux with
  * {@code --spring.main.web-application-type=reactive} (the handler then runs on the event
  * loop: it does not block).
  *
