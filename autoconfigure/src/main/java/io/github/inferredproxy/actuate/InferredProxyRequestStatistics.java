@@ -2,7 +2,6 @@ package io.github.inferredproxy.actuate;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,7 +25,8 @@ public final class InferredProxyRequestStatistics implements InferredProxyReques
 
 	private final LongAdder accepted = new LongAdder();
 
-	private final Map<RejectionReason, LongAdder> rejected = new EnumMap<>(RejectionReason.class);
+	// By ordinal, one per reason.
+	private final LongAdder[] rejected = new LongAdder[RejectionReason.values().length];
 
 	private final AtomicReference<@Nullable Rejection> lastRejection = new AtomicReference<>();
 
@@ -40,7 +40,7 @@ public final class InferredProxyRequestStatistics implements InferredProxyReques
 	InferredProxyRequestStatistics(Clock clock) {
 		this.clock = clock;
 		for (RejectionReason reason : RejectionReason.values()) {
-			this.rejected.put(reason, new LongAdder());
+			this.rejected[reason.ordinal()] = new LongAdder();
 		}
 	}
 
@@ -51,7 +51,7 @@ public final class InferredProxyRequestStatistics implements InferredProxyReques
 
 	@Override
 	public void rejected(RejectionReason reason) {
-		this.rejected.get(reason).increment();
+		this.rejected[reason.ordinal()].increment();
 		this.lastRejection.set(new Rejection(reason.tagValue(), this.clock.instant()));
 	}
 
@@ -70,7 +70,9 @@ public final class InferredProxyRequestStatistics implements InferredProxyReques
 	 */
 	public Map<String, Long> getRejected() {
 		Map<String, Long> counts = new LinkedHashMap<>();
-		this.rejected.forEach((reason, count) -> counts.put(reason.tagValue(), count.sum()));
+		for (RejectionReason reason : RejectionReason.values()) {
+			counts.put(reason.tagValue(), this.rejected[reason.ordinal()].sum());
+		}
 		return counts;
 	}
 

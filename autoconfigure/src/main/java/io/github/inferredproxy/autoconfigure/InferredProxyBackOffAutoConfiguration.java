@@ -57,9 +57,9 @@ public final class InferredProxyBackOffAutoConfiguration {
 
 		private final ListableBeanFactory beanFactory;
 
-		private final ClassLoader classLoader;
+		private final @Nullable ClassLoader classLoader;
 
-		BackOffReport(ListableBeanFactory beanFactory, ClassLoader classLoader) {
+		BackOffReport(ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader) {
 			this.beanFactory = beanFactory;
 			this.classLoader = classLoader;
 		}
@@ -80,7 +80,7 @@ public final class InferredProxyBackOffAutoConfiguration {
 		 * @return the reason, or {@code null} when nothing the auto-configuration needs
 		 * is missing
 		 */
-		static @Nullable String reason(ListableBeanFactory beanFactory, ClassLoader classLoader) {
+		static @Nullable String reason(ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader) {
 			List<String> missing = new ArrayList<>();
 			if (!hasBean(beanFactory, classLoader, OBSERVATION_REGISTRY)) {
 				missing.add("ObservationRegistry bean");
@@ -111,7 +111,8 @@ public final class InferredProxyBackOffAutoConfiguration {
 			return "the application has no " + String.join(", no ", missing) + ". " + add;
 		}
 
-		private static boolean hasBean(ListableBeanFactory beanFactory, ClassLoader classLoader, String typeName) {
+		private static boolean hasBean(ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader,
+				String typeName) {
 			if (!ClassUtils.isPresent(typeName, classLoader)) {
 				return false;
 			}

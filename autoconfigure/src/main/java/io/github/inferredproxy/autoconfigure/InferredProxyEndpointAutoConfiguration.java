@@ -64,7 +64,7 @@ public final class InferredProxyEndpointAutoConfiguration {
 	 * @return why gateway spans are not active, or {@code null} when they are
 	 */
 	private static @Nullable String inactiveReason(ObjectProvider<InferredProxyObservations> observations,
-			Environment environment, ListableBeanFactory beanFactory, ClassLoader classLoader) {
+			Environment environment, ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader) {
 		ConditionOutcome switches = OnInferredProxyEnabledCondition.outcome(environment);
 		if (!switches.isMatch()) {
 			return "switched off: " + switches.getMessage();

@@ -1,8 +1,5 @@
 package io.github.inferredproxy.observation;
 
-import java.util.EnumMap;
-import java.util.Map;
-
 import io.github.inferredproxy.gateway.RejectionReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,7 +17,8 @@ public final class InferredProxyRejectionCounter implements InferredProxyRequest
 	 */
 	public static final String NAME = "inferred.proxy.rejected";
 
-	private final Map<RejectionReason, Counter> counters = new EnumMap<>(RejectionReason.class);
+	// By ordinal: one counter per reason, every one registered up front.
+	private final Counter[] counters = new Counter[RejectionReason.values().length];
 
 	/**
 	 * Create a counter, registering one series per reason.
@@ -28,17 +26,16 @@ public final class InferredProxyRejectionCounter implements InferredProxyRequest
 	 */
 	public InferredProxyRejectionCounter(MeterRegistry meterRegistry) {
 		for (RejectionReason reason : RejectionReason.values()) {
-			this.counters.put(reason,
-					Counter.builder(NAME)
-						.description("Requests that carried gateway headers but got no gateway span")
-						.tag("reason", reason.tagValue())
-						.register(meterRegistry));
+			this.counters[reason.ordinal()] = Counter.builder(NAME)
+				.description("Requests that carried gateway headers but got no gateway span")
+				.tag("reason", reason.tagValue())
+				.register(meterRegistry);
 		}
 	}
 
 	@Override
 	public void rejected(RejectionReason reason) {
-		this.counters.get(reason).increment();
+		this.counters[reason.ordinal()].increment();
 	}
 
 }
