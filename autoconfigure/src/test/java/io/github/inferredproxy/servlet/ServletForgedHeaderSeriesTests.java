@@ -83,18 +83,27 @@ class ServletForgedHeaderSeriesTests {
 		}
 		assertThat(answered).hasValue(REQUESTS);
 		// A response can arrive before its request is recorded: wait for the last ones.
+		// Under load the JDK's client may send a GET again whose connection closed before
+		// its response, so the server's own count of requests is the reference.
 		await("every request recorded").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			long served = this.meterRegistry.find("http.server.requests")
+				.tag("uri", "/orders/{id}")
+				.timers()
+				.stream()
+				.mapToLong(Timer::count)
+				.sum();
+			assertThat(served).isGreaterThanOrEqualTo(REQUESTS);
 			for (String name : List.of("inferred.proxy.requests", "inferred.proxy.transit")) {
 				Collection<Timer> timers = this.meterRegistry.find(name).timers();
 				// 100 as the headers said, then one overflow series: the other tags are
 				// the same.
 				assertThat(timers).as(name).hasSize(101);
-				assertThat(timers.stream().mapToLong(Timer::count).sum()).as(name).isEqualTo(REQUESTS);
+				assertThat(timers.stream().mapToLong(Timer::count).sum()).as(name).isEqualTo(served);
 				// Each combination comes 40 times: those of the first 100 series, 4,000
-				// requests.
+				// requests (and any request sent again).
 				assertThat(this.meterRegistry.get(name).tag("route", "OTHER").tag("stage", "OTHER").timer().count())
 					.as(name)
-					.isEqualTo(REQUESTS - 100 * 40);
+					.isBetween((long) REQUESTS - 100 * 40, served - 100 * 40);
 			}
 		});
 		assertThat(client.get("/orders/1", Map.of()).statusCode()).isEqualTo(200);

@@ -3,14 +3,19 @@ package io.github.inferredproxy.testsupport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.test.context.TestConfiguration;
@@ -32,6 +37,12 @@ public final class RecordedSpans {
 	private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
 
 	/**
+	 * Spans started and not ended yet: a previous test's gateway span ends after its
+	 * response arrived, so it may still be open when the next test resets.
+	 */
+	private final AtomicInteger open = new AtomicInteger();
+
+	/**
 	 * Return a text attribute of a span.
 	 * @param span the span
 	 * @param key the attribute key
@@ -50,9 +61,20 @@ public final class RecordedSpans {
 	}
 
 	/**
-	 * Forget the spans recorded so far.
+	 * Forget the spans recorded so far, once the spans of earlier requests have ended (at
+	 * most 10 seconds), so that none of them ends after the reset and passes for a span
+	 * of the next request.
 	 */
 	public void reset() {
+		try {
+			Awaitility.await("spans of earlier requests ended")
+				.atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(10))
+				.until(() -> this.open.get() <= 0);
+		}
+		catch (ConditionTimeoutException ex) {
+			// A request a test left hanging on purpose: forget what ended so far anyway.
+		}
 		this.exporter.reset();
 	}
 
@@ -153,7 +175,31 @@ public final class RecordedSpans {
 
 		@Bean
 		SpanProcessor recordedSpansProcessor(RecordedSpans recordedSpans) {
-			return SimpleSpanProcessor.create(recordedSpans.exporter);
+			SpanProcessor exporting = SimpleSpanProcessor.create(recordedSpans.exporter);
+			return new SpanProcessor() {
+
+				@Override
+				public void onStart(Context parentContext, ReadWriteSpan span) {
+					recordedSpans.open.incrementAndGet();
+				}
+
+				@Override
+				public boolean isStartRequired() {
+					return true;
+				}
+
+				@Override
+				public void onEnd(ReadableSpan span) {
+					exporting.onEnd(span);
+					recordedSpans.open.decrementAndGet();
+				}
+
+				@Override
+				public boolean isEndRequired() {
+					return true;
+				}
+
+			};
 		}
 
 	}
