@@ -28,7 +28,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -135,7 +134,8 @@ public final class InferredProxyAutoConfiguration {
 		switch (service.getSource()) {
 			case FIXED -> {
 				if (!StringUtils.hasText(name)) {
-					throw new InvalidConfigurationPropertyValueException("inferred-proxy.service.name", name,
+					throw new InvalidConfigurationPropertyValueException("inferred-proxy.service.name",
+							(name != null) ? name : "(not set)",
 							"inferred-proxy.service.source=fixed needs a name: set inferred-proxy.service.name "
 									+ "to the service the gateway span should belong to.");
 				}
@@ -239,12 +239,12 @@ public final class InferredProxyAutoConfiguration {
 	 * @return whether the switches say on
 	 */
 	static boolean enabledAtStartUp(Environment environment) {
-		ConditionOutcome outcome = OnInferredProxyEnabledCondition.outcome(environment);
-		if (!outcome.isMatch()) {
-			logger.info("Inferred gateway spans are off at run time (" + outcome.getMessage()
+		String offSwitch = OnInferredProxyEnabledCondition.offSwitch(environment);
+		if (offSwitch != null) {
+			logger.info("Inferred gateway spans are off at run time (" + offSwitch
 					+ "), although the application was processed ahead of time with them on.");
 		}
-		return outcome.isMatch();
+		return offSwitch == null;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -50,10 +50,10 @@ public final class InferredProxyBackOffAutoConfiguration {
 		private static final String OBSERVATION_REGISTRY = "io.micrometer.observation.ObservationRegistry";
 
 		/**
-		 * A Spring Boot 4 module: its absence means Spring Boot 3.5, where actuator
-		 * configures observations and tracing.
+		 * A class of Spring Boot 4's core jar, absent from Spring Boot 3.5's: the modules
+		 * of Boot 4 that the advice names may be the very ones missing.
 		 */
-		private static final String BOOT_4_TRACING = "org.springframework.boot.micrometer.tracing.autoconfigure.MicrometerTracingAutoConfiguration";
+		private static final String BOOT_4 = "org.springframework.boot.EnvironmentPostProcessor";
 
 		private final ListableBeanFactory beanFactory;
 
@@ -101,7 +101,7 @@ public final class InferredProxyBackOffAutoConfiguration {
 				// user's.
 				return null;
 			}
-			boolean boot4 = ClassUtils.isPresent(BOOT_4_TRACING, classLoader);
+			boolean boot4 = ClassUtils.isPresent(BOOT_4, classLoader);
 			String add = boot4 ? "On Spring Boot 4, add io.github.inferredproxy:inferred-proxy-spring-boot-starter (it "
 					+ "brings OpenTelemetry's bridge and org.springframework.boot:spring-boot-micrometer-tracing-opentelemetry), "
 					+ "or, for Brave, io.micrometer:micrometer-tracing-bridge-brave with "

@@ -2,6 +2,7 @@ package io.github.inferredproxy.autoconfigure;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.github.inferredproxy.actuate.InferredProxyEndpoint;
@@ -14,7 +15,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -65,12 +65,16 @@ public final class InferredProxyEndpointAutoConfiguration {
 	 */
 	private static @Nullable String inactiveReason(ObjectProvider<InferredProxyObservations> observations,
 			Environment environment, ListableBeanFactory beanFactory, @Nullable ClassLoader classLoader) {
-		ConditionOutcome switches = OnInferredProxyEnabledCondition.outcome(environment);
-		if (!switches.isMatch()) {
-			return "switched off: " + switches.getMessage();
+		String offSwitch = OnInferredProxyEnabledCondition.offSwitch(environment);
+		if (offSwitch != null) {
+			return "switched off by " + offSwitch;
 		}
-		if (observations.getIfAvailable() != null) {
-			return null;
+		InferredProxyObservations instrumentation = observations.getIfAvailable();
+		if (instrumentation != null) {
+			return instrumentation.isObservationEnabled() ? null
+					: "switched off: the observation registry does not record the gateway observation "
+							+ "(management.observations.enable.inferred.proxy=false, an ObservationPredicate, or no "
+							+ "observation handler at all)";
 		}
 		String missing = InferredProxyBackOffAutoConfiguration.BackOffReport.reason(beanFactory, classLoader);
 		return (missing != null) ? missing : "the auto-configuration backed off (see the conditions report)";
@@ -82,15 +86,20 @@ public final class InferredProxyEndpointAutoConfiguration {
 		settings.put("inferred-proxy.enabled", OnInferredProxyEnabledCondition.outcome(environment).isMatch());
 		settings.put("inferred-proxy.max-age", properties.getMaxAge().toString());
 		settings.put("inferred-proxy.clock-skew-tolerance", properties.getClockSkewTolerance().toString());
-		settings.put("inferred-proxy.attribute-vocabulary", properties.getAttributeVocabulary().name());
+		settings.put("inferred-proxy.attribute-vocabulary", lowerCase(properties.getAttributeVocabulary()));
 		settings.put("inferred-proxy.record-user", properties.isRecordUser());
 		settings.put("inferred-proxy.max-tag-sets", properties.getMaxTagSets());
-		settings.put("inferred-proxy.service.source", properties.getService().getSource().name());
+		settings.put("inferred-proxy.service.source", lowerCase(properties.getService().getSource()));
 		settings.put("inferred-proxy.service.name", properties.getService().getName());
 		settings.put("inferred-proxy.trust.shared-secret", (trust.getSharedSecret() != null) ? HIDDEN : null);
 		settings.put("inferred-proxy.trust.shared-secret-header", trust.getSharedSecretHeader());
 		settings.put("inferred-proxy.trust.networks", List.copyOf(trust.getNetworks()));
 		return settings;
+	}
+
+	// As the configuration metadata and the documentation write the values.
+	private static String lowerCase(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT);
 	}
 
 }

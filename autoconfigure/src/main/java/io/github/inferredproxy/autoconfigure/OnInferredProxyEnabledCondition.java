@@ -2,6 +2,8 @@ package io.github.inferredproxy.autoconfigure;
 
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -40,6 +42,30 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 	 */
 	static ConditionOutcome outcome(Environment environment) {
 		ConditionMessage.Builder message = ConditionMessage.forCondition("Inferred proxy enabled");
+		Switch decided = decidingSwitch(environment);
+		if (decided == null) {
+			return ConditionOutcome
+				.match(message.because("on by default: neither " + PROPERTY + " nor " + DATADOG_PROPERTY + " is set"));
+		}
+		return new ConditionOutcome(decided.enabled(), message.because(decided.name() + " is " + decided.enabled()));
+	}
+
+	/**
+	 * Say which switch turns inferred gateway spans off, if one does.
+	 * @param environment the environment
+	 * @return for example {@code inferred-proxy.enabled=false}, or {@code null} when they
+	 * are on
+	 */
+	static @Nullable String offSwitch(Environment environment) {
+		Switch decided = decidingSwitch(environment);
+		if (decided == null || decided.enabled()) {
+			return null;
+		}
+		return decided.name().equals(DATADOG_PROPERTY)
+				? DATADOG_PROPERTY + "=false (or DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED=false)" : PROPERTY + "=false";
+	}
+
+	private static @Nullable Switch decidingSwitch(Environment environment) {
 		for (String name : new String[] { PROPERTY, DATADOG_PROPERTY }) {
 			String value = environment.getProperty(name);
 			// An empty value counts as not set: deployment templates often render an
@@ -49,12 +75,10 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 			// must not fail start-up. Spring's own property conditions do not fail on it
 			// either.
 			if (value != null && !value.isBlank()) {
-				boolean enabled = parse(name, value.strip());
-				return new ConditionOutcome(enabled, message.because(name + " is " + enabled));
+				return new Switch(name, parse(name, value.strip()));
 			}
 		}
-		return ConditionOutcome
-			.match(message.because("on by default: neither " + PROPERTY + " nor " + DATADOG_PROPERTY + " is set"));
+		return null;
 	}
 
 	// The values Spring's own boolean conversion accepts.
@@ -67,6 +91,10 @@ class OnInferredProxyEnabledCondition extends SpringBootCondition {
 			default ->
 				throw new InvalidConfigurationPropertyValueException(name, value, "Set it to 'true' or 'false'.");
 		};
+	}
+
+	private record Switch(String name, boolean enabled) {
+
 	}
 
 }

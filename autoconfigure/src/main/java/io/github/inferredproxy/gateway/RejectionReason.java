@@ -21,14 +21,14 @@ public enum RejectionReason implements GatewayHeaderParser.Result {
 	 */
 	MISSING_REQUEST_TIME("missing-request-time",
 			"x-dd-proxy-request-time-ms is missing: map it to context.requestTimeEpoch "
-					+ "(REST API) or $context.requestTimeEpoch (HTTP API, in seconds)"),
+					+ "(REST API) or ${context.requestTimeEpoch}000 (HTTP API)"),
 
 	/**
 	 * The {@code x-dd-proxy-request-time-ms} header is not 1 to 19 ASCII digits.
 	 */
 	MALFORMED_REQUEST_TIME("malformed-request-time",
 			"x-dd-proxy-request-time-ms is not epoch milliseconds (1 to 19 digits): map it to "
-					+ "context.requestTimeEpoch (REST API) or $context.requestTimeEpoch (HTTP API, in seconds)"),
+					+ "context.requestTimeEpoch (REST API) or ${context.requestTimeEpoch}000 (HTTP API)"),
 
 	/**
 	 * The request time is older than {@code inferred-proxy.max-age}.

@@ -211,9 +211,11 @@ public class DefaultInferredProxyObservationConvention implements InferredProxyO
 		GatewayRequest request = context.getGatewayRequest();
 		String spanName = request.system().spanName();
 		String template = context.getRoute();
-		String route = (template != null) ? template : request.path();
+		// The route, never the raw path: a path per request would be a resource per
+		// request.
 		String resource = (request.method() != null)
-				? GatewayHeaderParser.truncate(request.method() + ((route != null) ? " " + route : "")) : spanName;
+				? GatewayHeaderParser.truncate(request.method() + ((template != null) ? " " + template : ""))
+				: spanName;
 		String url = (request.domain() != null && request.path() != null)
 				? GatewayHeaderParser.truncate("https://" + request.domain() + request.path()) : null;
 		Integer status = context.getStatusCode();

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.GatewayRequest;
+import io.github.inferredproxy.gateway.GatewaySystem;
 import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.gateway.RejectionReason;
 import io.micrometer.observation.Observation;
@@ -123,6 +124,22 @@ public final class InferredProxyObservations {
 			reject(RejectionReason.INTERNAL_ERROR, ex);
 			return null;
 		}
+	}
+
+	/**
+	 * Return whether the observation registry lets gateway observations happen: it does
+	 * not when it is a no-op registry, or when a predicate switches them off (Spring
+	 * Boot's {@code management.observations.enable.inferred.proxy=false}, for one).
+	 * @return whether requests through the gateway can get a gateway observation
+	 */
+	public boolean isObservationEnabled() {
+		long now = System.currentTimeMillis();
+		GatewayRequest probe = GatewayRequest.builder(GatewaySystem.AWS_APIGATEWAY, now, now).build();
+		// Created, never started: no handler sees it.
+		return !InferredProxyObservationDocumentation.GATEWAY_REQUEST
+			.observation(this.customConvention, this.defaultConvention,
+					() -> new InferredProxyContext(probe, (name) -> null, System.nanoTime()), this.registry)
+			.isNoop();
 	}
 
 	/**

@@ -56,6 +56,18 @@ class InferredProxyBackOffAutoConfigurationTests {
 	}
 
 	@Test
+	void onSpringBoot4WithoutItsTracingModuleTheAdviceIsSpringBoot4s(CapturedOutput output) {
+		// The Boot 4 module that configures tracing is the one missing: the advice must
+		// still be Boot 4's.
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.boot.micrometer.tracing"))
+			.withBean(ObservationRegistry.class, ObservationRegistry::create)
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains(WARNING + "Micrometer Tracing Tracer bean")
+			.contains("On Spring Boot 4, add io.github.inferredproxy:inferred-proxy-spring-boot-starter")
+			.doesNotContain("Spring Boot 3.5");
+	}
+
+	@Test
 	void quietWhenTheGatewaySpansAreOn(CapturedOutput output) {
 		this.contextRunner.withBean(ObservationRegistry.class, ObservationRegistry::create)
 			.withBean(Tracer.class, SimpleTracer::new)

@@ -34,7 +34,7 @@ class InferredProxyEndpointAutoConfigurationTests {
 		.withPropertyValues("management.endpoints.web.exposure.include=inferredproxy");
 
 	private final WebApplicationContextRunner withTracing = this.contextRunner
-		.withBean(ObservationRegistry.class, ObservationRegistry::create)
+		.withBean(ObservationRegistry.class, InferredProxyEndpointAutoConfigurationTests::recordingRegistry)
 		.withBean(Tracer.class, SimpleTracer::new)
 		.withBean(Propagator.class, () -> Propagator.NOOP);
 
@@ -46,8 +46,8 @@ class InferredProxyEndpointAutoConfigurationTests {
 			assertThat(descriptor.inactiveReason()).isNull();
 			assertThat(descriptor.settings()).containsEntry("inferred-proxy.enabled", true)
 				.containsEntry("inferred-proxy.max-age", "PT5M")
-				.containsEntry("inferred-proxy.attribute-vocabulary", "BOTH")
-				.containsEntry("inferred-proxy.service.source", "DOMAIN")
+				.containsEntry("inferred-proxy.attribute-vocabulary", "both")
+				.containsEntry("inferred-proxy.service.source", "domain")
 				.containsEntry("inferred-proxy.trust.shared-secret", null)
 				.containsEntry("inferred-proxy.trust.networks", List.of());
 			assertThat(descriptor.requests().accepted()).isZero();
@@ -60,7 +60,6 @@ class InferredProxyEndpointAutoConfigurationTests {
 	void countsAcceptedAndRejectedRequestsAndRemembersTheLastRejection() {
 		this.withTracing.run((context) -> {
 			InferredProxyObservations observations = context.getBean(InferredProxyObservations.class);
-			context.getBean(ObservationRegistry.class).observationConfig().observationHandler((ctx) -> true);
 			GatewayObservation accepted = observations
 				.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 			assertThat(accepted).isNotNull();
@@ -99,9 +98,22 @@ class InferredProxyEndpointAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(InferredProxyObservations.class);
 			InferredProxyDescriptor descriptor = context.getBean(InferredProxyEndpoint.class).inferredProxy();
 			assertThat(descriptor.active()).isFalse();
-			assertThat(descriptor.inactiveReason()).startsWith("switched off: ")
-				.contains("dd.trace.inferred.proxy.services.enabled is false");
+			assertThat(descriptor.inactiveReason())
+				.isEqualTo("switched off by dd.trace.inferred.proxy.services.enabled=false "
+						+ "(or DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED=false)");
 			assertThat(descriptor.settings()).containsEntry("inferred-proxy.enabled", false);
+		});
+	}
+
+	@Test
+	void saysWhenTheObservationRegistrySwitchesTheGatewayObservationOff() {
+		this.withTracing.run((context) -> {
+			context.getBean(ObservationRegistry.class)
+				.observationConfig()
+				.observationPredicate((name, observationContext) -> !name.equals("inferred.proxy.requests"));
+			InferredProxyDescriptor descriptor = context.getBean(InferredProxyEndpoint.class).inferredProxy();
+			assertThat(descriptor.active()).isFalse();
+			assertThat(descriptor.inactiveReason()).contains("management.observations.enable.inferred.proxy=false");
 		});
 	}
 
@@ -129,6 +141,12 @@ class InferredProxyEndpointAutoConfigurationTests {
 			.withConfiguration(AutoConfigurations.of(InferredProxyEndpointAutoConfiguration.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=inferredproxy")
 			.run((context) -> assertThat(context).doesNotHaveBean(InferredProxyEndpoint.class));
+	}
+
+	private static ObservationRegistry recordingRegistry() {
+		ObservationRegistry registry = ObservationRegistry.create();
+		registry.observationConfig().observationHandler((context) -> true);
+		return registry;
 	}
 
 	private static HeaderLookup lookup(Map<String, String> headers) {

@@ -97,8 +97,7 @@ class DefaultInferredProxyObservationConventionTests {
 		Map<String, String> high = high(this.convention, context);
 		assertThat(high).contains(entry("component", "azure-apim"), entry("operation.name", "azure.apim"),
 				entry("cloud.provider", "azure"), entry("service.name", "contoso.azure-api.net"),
-				entry("http.url", "https://contoso.azure-api.net/echo/resource"),
-				entry("resource.name", "DELETE /echo/resource"));
+				entry("http.url", "https://contoso.azure-api.net/echo/resource"), entry("resource.name", "DELETE"));
 		assertThat(high).doesNotContainKeys("dd_resource_key", "cloud.resource_id");
 	}
 
@@ -281,7 +280,7 @@ class DefaultInferredProxyObservationConventionTests {
 		InferredProxyContext context = context(with(restApi(), (r) -> request(r.system(), r.domain(), r.method(),
 				r.path(), r.stage(), "/{proxy+}", r.accountId(), r.apiId(), r.region())));
 		assertThat(high(this.convention, context)).doesNotContainKey("http.route")
-			.containsEntry("resource.name", "GET /prod/users/42");
+			.containsEntry("resource.name", "GET");
 		assertThat(low(context)).containsEntry("route", "UNKNOWN");
 	}
 
@@ -307,11 +306,11 @@ class DefaultInferredProxyObservationConventionTests {
 	}
 
 	@Test
-	void resourceNameUsesThePathWhenThereIsNoResourcePath() {
+	void resourceNameIsNeverTheRawPathWhenThereIsNoRoute() {
 		InferredProxyContext context = context(request(GatewaySystem.AWS_HTTPAPI, "api.example.com", "GET", "/users/42",
 				"$default", null, null, null, null));
 		Map<String, String> high = high(this.convention, context);
-		assertThat(high).containsEntry("resource.name", "GET /users/42");
+		assertThat(high).containsEntry("resource.name", "GET");
 		assertThat(high).doesNotContainKey("http.route");
 	}
 

@@ -324,7 +324,7 @@ class GatewayEndToEndIT {
 		assertThat(tags).containsEntry("component", "aws-apigateway")
 			.containsEntry("span.type", "web")
 			.containsEntry("operation.name", GATEWAY_SPAN)
-			.containsEntry("resource.name", method + " " + ((route != null) ? route : path))
+			.containsEntry("resource.name", (route != null) ? method + " " + route : method)
 			.containsEntry("service.name", DOMAIN)
 			.containsEntry("server.address", DOMAIN)
 			.containsEntry("http.method", method)
