@@ -43,4 +43,6 @@ class OrderApiTests {
 	}
 	// end::example[]
 
+// tag::example[]
 }
+// end::example[]

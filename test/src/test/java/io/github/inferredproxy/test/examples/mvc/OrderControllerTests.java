@@ -52,4 +52,6 @@ class OrderControllerTests {
 			.gatewaySpanHasAttribute("http.status_code", "503");
 	}
 
+// tag::example[]
 }
+// end::example[]

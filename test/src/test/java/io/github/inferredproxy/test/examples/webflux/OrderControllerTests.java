@@ -40,4 +40,6 @@ class OrderControllerTests {
 		assertThat(this.spans.await(noGateway)).hasNoGatewaySpan();
 	}
 
+// tag::example[]
 }
+// end::example[]
