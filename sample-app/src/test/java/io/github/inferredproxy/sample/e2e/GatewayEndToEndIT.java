@@ -312,7 +312,8 @@ class GatewayEndToEndIT {
 	}
 
 	/**
-	 * Assert the gateway span's attributes (README.md, "What the gateway span carries"), both vocabularies, as nginx maps them.
+	 * Assert the gateway span's attributes (README.md, "What the gateway span carries"), both
+	 * vocabularies, as nginx maps them.
 	 */
 	private static void assertGatewayAttributes(ZipkinSpan gateway, String method, String path,
 			@Nullable String route, int status) {
