@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Side by side with the peer (issue 12, point 1): the same application under wrk, with
+# Side by side with dd-java-agent: the same application under wrk, with
 # the same gateway headers, in five modes, each a fresh JVM:
 #
 #   none      no tracing: Micrometer Tracing's auto-configuration excluded, no agent

@@ -10,7 +10,6 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.SignalType;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -63,8 +62,12 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 				handled.subscribe(subscriber);
 			}
 		});
-		return inScope.doOnError((ex) -> stopAfterError(observation, response, ex))
-			.doFinally((signal) -> stop(observation, response, signal));
+		// Stopped on the way down, before the server adapter gets the signal: once it has
+		// completed a servlet container's async request, the container may recycle the
+		// response (Jetty does), and its status can no longer be read.
+		return inScope.doOnSuccess((done) -> stopCompleted(observation, response))
+			.doOnError((ex) -> stopAfterError(observation, response, ex))
+			.doOnCancel(() -> stopCancelled(observation, response));
 	}
 
 	/**
@@ -99,16 +102,26 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 		observation.stop((sent != null) ? sent : 500, ex);
 	}
 
-	private static void stop(GatewayObservation observation, ServerHttpResponse response, SignalType signal) {
-		if (signal == SignalType.CANCEL) {
-			// The client went away. Reactor Netty reports 200 before anything is written:
-			// only a status that was sent counts, as for Spring's server observation.
-			observation.cancel(sentStatus(response));
-			return;
-		}
+	private static void stopCompleted(GatewayObservation observation, ServerHttpResponse response) {
 		HttpStatusCode status = response.getStatusCode();
 		// A response completed without an explicit status is a 200.
 		observation.stop((status != null) ? status.value() : 200, null);
+	}
+
+	/**
+	 * The client went away. Reactor Netty reports 200 before anything is written: only a
+	 * status that was sent counts, as for Spring's server observation. A servlet
+	 * container may already have recycled the response: then no status is known.
+	 */
+	private static void stopCancelled(GatewayObservation observation, ServerHttpResponse response) {
+		Integer sent;
+		try {
+			sent = sentStatus(response);
+		}
+		catch (IllegalStateException ex) {
+			sent = null;
+		}
+		observation.cancel(sent);
 	}
 
 	private static @Nullable Integer sentStatus(ServerHttpResponse response) {

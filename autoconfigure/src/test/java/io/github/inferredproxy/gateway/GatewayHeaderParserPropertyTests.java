@@ -23,11 +23,12 @@ import net.jqwik.api.statistics.StatisticsReport.StatisticsReportMode;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Property-based tests (jqwik) of {@link GatewayHeaderParser} against the contract (SPEC
- * sections 3, 4 and 8): for arbitrary headers, of any content and length, parsing never
- * throws, gives {@code null} only without {@code x-dd-proxy}, and every accepted request
- * holds clean, bounded values and a plausible time window. Failure messages and samples
- * show values folded ({@code «x×2047»}), see {@link GatewayArbitraries#describe(String)}.
+ * Property-based tests (jqwik) of {@link GatewayHeaderParser} against the contract
+ * (README.md, "When is a gateway span created?"): for arbitrary headers, of any content
+ * and length, parsing never throws, gives {@code null} only without {@code x-dd-proxy},
+ * and every accepted request holds clean, bounded values and a plausible time window.
+ * Failure messages and samples show values folded ({@code «x×2047»}), see
+ * {@link GatewayArbitraries#describe(String)}.
  */
 class GatewayHeaderParserPropertyTests {
 

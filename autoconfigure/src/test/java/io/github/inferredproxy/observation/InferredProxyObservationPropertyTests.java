@@ -47,11 +47,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Property-based tests (jqwik) of the gateway span's attributes against the contract
- * (SPEC sections 5 and 8): whatever the header values, no attribute or tag is longer than
- * {@value GatewayHeaderParser#MAX_VALUE_LENGTH} characters, composed values (the ARN, the
- * URL, the resource name) included, none is blank or ends in a blank, and on a real
- * OpenTelemetry SDK every accepted request ends exactly one gateway span in its time
- * window.
+ * (README.md, "What the gateway span carries"): whatever the header values, no attribute
+ * or tag is longer than {@value GatewayHeaderParser#MAX_VALUE_LENGTH} characters,
+ * composed values (the ARN, the URL, the resource name) included, none is blank or ends
+ * in a blank, and on a real OpenTelemetry SDK every accepted request ends exactly one
+ * gateway span in its time window.
  */
 class InferredProxyObservationPropertyTests {
 

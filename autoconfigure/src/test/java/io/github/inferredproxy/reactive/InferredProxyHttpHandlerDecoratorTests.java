@@ -18,6 +18,7 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.HttpHandler;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
@@ -133,6 +134,37 @@ class InferredProxyHttpHandlerDecoratorTests {
 			.doesNotHaveError();
 	}
 
+	@Test
+	void completionIsObservedBeforeTheServerAdapterRecyclesTheResponse() {
+		// A servlet container (Jetty) may recycle the response as soon as the server
+		// adapter completes the async request: its status can no longer be read after.
+		RecyclableResponse response = new RecyclableResponse();
+		HttpHandler handler = (request, exchangeResponse) -> {
+			exchangeResponse.setStatusCode(HttpStatus.ACCEPTED);
+			return exchangeResponse.setComplete();
+		};
+		StepVerifier
+			.create(decorate(handler).handle(gatewayRequest(), response).doOnSuccess((done) -> response.recycle()))
+			.verifyComplete();
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("status", "202")
+			.doesNotHaveError();
+	}
+
+	@Test
+	void cancelAfterTheResponseWasRecycledIsCancelledWithoutStatus() {
+		RecyclableResponse response = new RecyclableResponse();
+		response.recycle();
+		StepVerifier.create(decorate((request, exchangeResponse) -> Mono.never()).handle(gatewayRequest(), response))
+			.expectSubscription()
+			.thenCancel()
+			.verify(Duration.ofSeconds(5));
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("status", "UNKNOWN");
+	}
+
 	private HttpHandler decorate(HttpHandler handler) {
 		return new InferredProxyHttpHandlerDecorator(handler, this.observations);
 	}
@@ -141,6 +173,28 @@ class InferredProxyHttpHandlerDecoratorTests {
 		MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get("/orders/1");
 		GatewayHeaders.restApi(System.currentTimeMillis() - 20).forEach(request::header);
 		return request.build();
+	}
+
+	/**
+	 * A response that, like Jetty's once its async request completed, can no longer be
+	 * read.
+	 */
+	static class RecyclableResponse extends MockServerHttpResponse {
+
+		private volatile boolean recycled;
+
+		void recycle() {
+			this.recycled = true;
+		}
+
+		@Override
+		public HttpStatusCode getStatusCode() {
+			if (this.recycled) {
+				throw new IllegalStateException("Response does not exist (likely recycled)");
+			}
+			return super.getStatusCode();
+		}
+
 	}
 
 	/**

@@ -315,7 +315,8 @@ class GatewayEndToEndIT {
 	}
 
 	/**
-	 * Assert the attributes of SPEC section 5, both vocabularies, as nginx maps them.
+	 * Assert the gateway span's attributes (README.md, "What the gateway span carries"),
+	 * both vocabularies, as nginx maps them.
 	 */
 	private static void assertGatewayAttributes(ZipkinSpan gateway, String method, String path, @Nullable String route,
 			int status) {

@@ -43,4 +43,7 @@ class OrderApiTests {
 	}
 	// end::example[]
 
+	// tag::example[]
+
 }
+// end::example[]

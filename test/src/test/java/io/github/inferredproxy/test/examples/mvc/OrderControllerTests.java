@@ -52,4 +52,7 @@ class OrderControllerTests {
 			.gatewaySpanHasAttribute("http.status_code", "503");
 	}
 
+	// tag::example[]
+
 }
+// end::example[]

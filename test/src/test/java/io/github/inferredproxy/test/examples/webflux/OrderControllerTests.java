@@ -40,4 +40,7 @@ class OrderControllerTests {
 		assertThat(this.spans.await(noGateway)).hasNoGatewaySpan();
 	}
 
+	// tag::example[]
+
 }
+// end::example[]
