@@ -112,6 +112,8 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 	 * The client went away. Reactor Netty reports 200 before anything is written: only a
 	 * status that was sent counts, as for Spring's server observation. A servlet
 	 * container may already have recycled the response: then no status is known.
+	 * @param observation the gateway observation
+	 * @param response the response
 	 */
 	private static void stopCancelled(GatewayObservation observation, ServerHttpResponse response) {
 		Integer sent;

@@ -239,14 +239,8 @@ class GatewayMappingTests {
 			case "Ref":
 				assertThat(argument).as("the only reference in a mapping").isEqualTo("AWS::Region");
 				return REGION;
-			case "Fn::Join": {
-				List<?> join = (List<?>) argument;
-				List<String> parts = new ArrayList<>();
-				for (Object part : (List<?>) join.get(1)) {
-					parts.add(resolve(part));
-				}
-				return String.join((String) join.get(0), parts);
-			}
+			case "Fn::Join":
+				return join((List<?>) argument);
 			case "Fn::Sub":
 				return ((String) argument).replace("${AWS::Region}", REGION).replace("${!", "${");
 			default:
@@ -254,9 +248,17 @@ class GatewayMappingTests {
 		}
 	}
 
+	private static String join(List<?> join) {
+		List<String> parts = new ArrayList<>();
+		for (Object part : (List<?>) join.get(1)) {
+			parts.add(resolve(part));
+		}
+		return String.join((String) join.get(0), parts);
+	}
+
 	/**
-	 * Terraform strings as evaluated: {@code ${var.name}} interpolated, {@code $${} a
-	 * literal {@code ${}.
+	 * Terraform strings as evaluated: a variable reference interpolated, a doubled dollar
+	 * sign before a brace a literal one.
 	 */
 	private static Map<String, Object> terraform(Map<String, Object> values) throws Exception {
 		Map<String, Object> variables = map(

@@ -10,13 +10,15 @@ import software.amazon.awscdk.services.apigateway.IntegrationOptions;
 import software.amazon.awscdk.services.apigateway.MethodOptions;
 import software.amazon.awscdk.services.apigateway.ProxyResourceOptions;
 import software.amazon.awscdk.services.apigateway.RestApi;
-// end::rest-api[]
 import software.constructs.Construct;
+// end::rest-api[]
 
 /**
  * The REST API (v1) recipe of {@code docs/gateway-setup.md} in the AWS CDK for Java: an
  * HTTP proxy integration on a {@code {proxy+}} resource that maps the gateway headers. An
  * environment-agnostic stack, synthesized by the docs module's tests.
+ *
+ * @author Inferred Proxy contributors
  */
 public class RestApiStack extends Stack {
 
