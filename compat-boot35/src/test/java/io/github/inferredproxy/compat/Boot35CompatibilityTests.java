@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Spring Boot 3.5, on Tomcat and on Reactor Netty, and puts the gateway request id in the
  * logging MDC.
  */
-class Boot35CompatibilityTests {
+final class Boot35CompatibilityTests {
 
 	private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -39,48 +39,7 @@ class Boot35CompatibilityTests {
 
 	private static final String XRAY_TRACE_ID = "1-5759e988-bd862e3fe1be46a994272793";
 
-	@Nested
-	@SpringBootTest(classes = CompatTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { "management.tracing.sampling.probability=1.0", "spring.main.web-application-type=servlet" })
-	@AutoConfigureObservability
-	class SpringMvc {
-
-		@LocalServerPort
-		int port;
-
-		@Autowired
-		Spans spans;
-
-		@Autowired
-		MeterRegistry meters;
-
-		@Test
-		void gatewaySpanIsParentOfServerSpan() throws Exception {
-			assertSpanTree(this.port, this.spans, this.meters, "/orders/1");
-		}
-
-	}
-
-	@Nested
-	@SpringBootTest(classes = CompatTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-			properties = { "management.tracing.sampling.probability=1.0", "spring.main.web-application-type=reactive" })
-	@AutoConfigureObservability
-	class SpringWebFlux {
-
-		@LocalServerPort
-		int port;
-
-		@Autowired
-		Spans spans;
-
-		@Autowired
-		MeterRegistry meters;
-
-		@Test
-		void gatewaySpanIsParentOfServerSpan() throws Exception {
-			assertSpanTree(this.port, this.spans, this.meters, "/orders/2");
-		}
-
+	private Boot35CompatibilityTests() {
 	}
 
 	static void assertSpanTree(int port, Spans spans, MeterRegistry meters, String path) throws Exception {
@@ -125,6 +84,50 @@ class Boot35CompatibilityTests {
 			.untilAsserted(() -> assertThat(meters.find("inferred.proxy.requests")
 				.tags("route", "/orders/{id}", "status", "200", "outcome", "SUCCESS", "system", "aws-apigateway")
 				.timer()).isNotNull());
+	}
+
+	@Nested
+	@SpringBootTest(classes = CompatTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "management.tracing.sampling.probability=1.0", "spring.main.web-application-type=servlet" })
+	@AutoConfigureObservability
+	class SpringMvc {
+
+		@LocalServerPort
+		int port;
+
+		@Autowired
+		Spans spans;
+
+		@Autowired
+		MeterRegistry meters;
+
+		@Test
+		void gatewaySpanIsParentOfServerSpan() throws Exception {
+			assertSpanTree(this.port, this.spans, this.meters, "/orders/1");
+		}
+
+	}
+
+	@Nested
+	@SpringBootTest(classes = CompatTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+			properties = { "management.tracing.sampling.probability=1.0", "spring.main.web-application-type=reactive" })
+	@AutoConfigureObservability
+	class SpringWebFlux {
+
+		@LocalServerPort
+		int port;
+
+		@Autowired
+		Spans spans;
+
+		@Autowired
+		MeterRegistry meters;
+
+		@Test
+		void gatewaySpanIsParentOfServerSpan() throws Exception {
+			assertSpanTree(this.port, this.spans, this.meters, "/orders/2");
+		}
+
 	}
 
 }
