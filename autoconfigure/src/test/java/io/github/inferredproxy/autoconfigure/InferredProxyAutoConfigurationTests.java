@@ -3,10 +3,8 @@ package io.github.inferredproxy.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
-import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.observation.AttributeVocabulary;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
@@ -452,13 +450,7 @@ class InferredProxyAutoConfigurationTests {
 	private static GatewayObservation startGatewayObservation(AssertableWebApplicationContext context) {
 		context.getBean(ObservationRegistry.class).observationConfig().observationHandler((observationContext) -> true);
 		return context.getBean(InferredProxyObservations.class)
-			.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
-	}
-
-	private static HeaderLookup lookup(Map<String, String> headers) {
-		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-		caseInsensitive.putAll(headers);
-		return caseInsensitive::get;
+			.start(GatewayHeaders.lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 	}
 
 	@Nested
@@ -533,8 +525,8 @@ class InferredProxyAutoConfigurationTests {
 				.run((context) -> {
 					Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis());
 					headers.put("x-dd-proxy", "kong");
-					assertThat(context.getBean(InferredProxyObservations.class).start(lookup(headers), () -> null))
-						.isNull();
+					assertThat(context.getBean(InferredProxyObservations.class)
+						.start(GatewayHeaders.lookup(headers), () -> null)).isNull();
 					assertThat(context.getBean(MeterRegistry.class)
 						.get("inferred.proxy.rejected")
 						.tag("reason", "unsupported-system")
@@ -564,7 +556,7 @@ class InferredProxyAutoConfigurationTests {
 			this.runner.run((context) -> {
 				long gatewayTime = System.currentTimeMillis() - 300;
 				GatewayObservation observation = context.getBean(InferredProxyObservations.class)
-					.start(lookup(GatewayHeaders.restApi(gatewayTime)), () -> null);
+					.start(GatewayHeaders.lookup(GatewayHeaders.restApi(gatewayTime)), () -> null);
 				assertThat(observation).isNotNull();
 				observation.stop(200, null);
 				SimpleSpan span = context.getBean(SimpleTracer.class).onlySpan();
@@ -584,7 +576,7 @@ class InferredProxyAutoConfigurationTests {
 		void switchedOffByBootsObservationProperty() {
 			this.runner.withPropertyValues("management.observations.enable.inferred.proxy=false").run((context) -> {
 				GatewayObservation observation = context.getBean(InferredProxyObservations.class)
-					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
+					.start(GatewayHeaders.lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 				assertThat(observation).isNull();
 				assertThat(context.getBean(SimpleTracer.class).getSpans()).isEmpty();
 				assertThat(context.getBean(MeterRegistry.class).find("inferred.proxy.requests").meters()).isEmpty();
@@ -598,7 +590,8 @@ class InferredProxyAutoConfigurationTests {
 			this.runner.withPropertyValues("inferred-proxy.max-age=30s").run((context) -> {
 				InferredProxyObservations observations = context.getBean(InferredProxyObservations.class);
 				long now = System.currentTimeMillis();
-				assertThat(observations.start(lookup(GatewayHeaders.restApi(now - 40_000)), () -> null)).isNull();
+				assertThat(observations.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now - 40_000)), () -> null))
+					.isNull();
 				assertThat(context.getBean(MeterRegistry.class)
 					.get("inferred.proxy.rejected")
 					.tag("reason", "request-time-too-old")
@@ -611,7 +604,7 @@ class InferredProxyAutoConfigurationTests {
 		void recordUserPropertyConfiguresTheParser() {
 			this.runner.withPropertyValues("inferred-proxy.record-user=true").run((context) -> {
 				GatewayObservation observation = context.getBean(InferredProxyObservations.class)
-					.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
+					.start(GatewayHeaders.lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 				observation.stop(200, null);
 				assertThat(context.getBean(SimpleTracer.class).onlySpan().getTags()).containsEntry("aws_user",
 						"arn:aws:iam::123456789012:user/alice");
@@ -837,7 +830,7 @@ class InferredProxyAutoConfigurationTests {
 				.observationConfig()
 				.observationHandler((observationContext) -> true);
 			GatewayObservation observation = context.getBean(InferredProxyObservations.class)
-				.start(lookup(headers), () -> remoteAddress);
+				.start(GatewayHeaders.lookup(headers), () -> remoteAddress);
 			if (observation != null) {
 				observation.stop(200, null);
 			}

@@ -2,12 +2,10 @@ package io.github.inferredproxy.autoconfigure;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import io.github.inferredproxy.actuate.InferredProxyEndpoint;
 import io.github.inferredproxy.actuate.InferredProxyEndpoint.InferredProxyDescriptor;
 import io.github.inferredproxy.actuate.InferredProxyRequestStatistics;
-import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.observation.GatewayObservation;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
@@ -61,14 +59,14 @@ class InferredProxyEndpointAutoConfigurationTests {
 		this.withTracing.run((context) -> {
 			InferredProxyObservations observations = context.getBean(InferredProxyObservations.class);
 			GatewayObservation accepted = observations
-				.start(lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
+				.start(GatewayHeaders.lookup(GatewayHeaders.restApi(System.currentTimeMillis() - 10)), () -> null);
 			assertThat(accepted).isNotNull();
 			accepted.stop(200, null);
 			Map<String, String> old = GatewayHeaders.restApi(System.currentTimeMillis() - 3_600_000);
-			assertThat(observations.start(lookup(old), () -> null)).isNull();
+			assertThat(observations.start(GatewayHeaders.lookup(old), () -> null)).isNull();
 			Map<String, String> noTime = GatewayHeaders.restApi(System.currentTimeMillis());
 			noTime.remove("x-dd-proxy-request-time-ms");
-			assertThat(observations.start(lookup(noTime), () -> null)).isNull();
+			assertThat(observations.start(GatewayHeaders.lookup(noTime), () -> null)).isNull();
 			InferredProxyDescriptor descriptor = context.getBean(InferredProxyEndpoint.class).inferredProxy();
 			assertThat(descriptor.requests().accepted()).isOne();
 			assertThat(descriptor.requests().rejected()).containsEntry("request-time-too-old", 1L)
@@ -147,12 +145,6 @@ class InferredProxyEndpointAutoConfigurationTests {
 		ObservationRegistry registry = ObservationRegistry.create();
 		registry.observationConfig().observationHandler((context) -> true);
 		return registry;
-	}
-
-	private static HeaderLookup lookup(Map<String, String> headers) {
-		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-		caseInsensitive.putAll(headers);
-		return caseInsensitive::get;
 	}
 
 }

@@ -33,7 +33,7 @@ class GatewayHeaderParserTests {
 	void requestWithoutSystemHeaderIsNotAGatewayRequestAndNotARejection() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.remove("x-dd-proxy");
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isNull();
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW)).isNull();
 	}
 
 	@Test
@@ -115,7 +115,8 @@ class GatewayHeaderParserTests {
 	void unsupportedOrBlankSystemIsRejected(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy", value);
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
 	}
 
 	@Test
@@ -138,7 +139,8 @@ class GatewayHeaderParserTests {
 	void missingRequestTimeIsRejectedAndNeverStartsNow() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.remove("x-dd-proxy-request-time-ms");
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
 	}
 
 	@ParameterizedTest
@@ -146,7 +148,8 @@ class GatewayHeaderParserTests {
 	void blankRequestTimeIsRejectedAsMissing(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", value);
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.MISSING_REQUEST_TIME);
 	}
 
 	@Test
@@ -169,7 +172,7 @@ class GatewayHeaderParserTests {
 	void requestTimeThatIsNotOneToNineteenAsciiDigitsIsRejectedAsMalformed(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", value);
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW))
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
 			.isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
 	}
 
@@ -184,7 +187,7 @@ class GatewayHeaderParserTests {
 	void longMaxValueIsParsedAndRejectedAsInTheFuture() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(Long.MAX_VALUE));
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW))
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
 	}
 
@@ -193,21 +196,23 @@ class GatewayHeaderParserTests {
 	void epochIsRejectedAsTooOld(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", value);
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 	}
 
 	@Test
 	void timeInSecondsInsteadOfMillisecondsIsRejectedAsTooOld() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW / 1000));
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 	}
 
 	@Test
 	void timeExactlyMaxAgeOldIsAcceptedAndOneMillisecondMoreIsRejected() {
 		long maxAge = Duration.ofMinutes(5).toMillis();
 		assertThat(parseOk(GatewayHeaders.restApi(NOW - maxAge)).transitMillis()).isEqualTo(maxAge);
-		assertThat(this.parser.parse(lookup(GatewayHeaders.restApi(NOW - maxAge - 1)), () -> null, NOW))
+		assertThat(this.parser.parse(GatewayHeaders.lookup(GatewayHeaders.restApi(NOW - maxAge - 1)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 	}
 
@@ -215,9 +220,9 @@ class GatewayHeaderParserTests {
 	void maxAgeIsConfigurable() {
 		GatewayHeaderParser strict = new GatewayHeaderParser(Duration.ofSeconds(30), Duration.ofSeconds(5), false,
 				TrustPolicy.none());
-		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_000)), () -> null, NOW))
+		assertThat(strict.parse(GatewayHeaders.lookup(GatewayHeaders.restApi(NOW - 30_000)), () -> null, NOW))
 			.isInstanceOf(GatewayRequest.class);
-		assertThat(strict.parse(lookup(GatewayHeaders.restApi(NOW - 30_001)), () -> null, NOW))
+		assertThat(strict.parse(GatewayHeaders.lookup(GatewayHeaders.restApi(NOW - 30_001)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 	}
 
@@ -242,7 +247,7 @@ class GatewayHeaderParserTests {
 		GatewayRequest request = parseOk(GatewayHeaders.restApi(NOW + 5_000));
 		assertThat(request.startEpochMillis()).isEqualTo(NOW);
 		assertThat(request.clockSkewMillis()).isEqualTo(5_000);
-		assertThat(this.parser.parse(lookup(GatewayHeaders.restApi(NOW + 5_001)), () -> null, NOW))
+		assertThat(this.parser.parse(GatewayHeaders.lookup(GatewayHeaders.restApi(NOW + 5_001)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
 	}
 
@@ -250,9 +255,9 @@ class GatewayHeaderParserTests {
 	void clockSkewToleranceIsConfigurable() {
 		GatewayHeaderParser noSkew = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ZERO, false,
 				TrustPolicy.none());
-		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW + 1)), () -> null, NOW))
+		assertThat(noSkew.parse(GatewayHeaders.lookup(GatewayHeaders.restApi(NOW + 1)), () -> null, NOW))
 			.isEqualTo(RejectionReason.REQUEST_TIME_IN_FUTURE);
-		assertThat(noSkew.parse(lookup(GatewayHeaders.restApi(NOW)), () -> null, NOW))
+		assertThat(noSkew.parse(GatewayHeaders.lookup(GatewayHeaders.restApi(NOW)), () -> null, NOW))
 			.isInstanceOf(GatewayRequest.class);
 	}
 
@@ -271,7 +276,8 @@ class GatewayHeaderParserTests {
 	void controlCharacterInSystemIsRejectedAsInvalid(String value) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy", value);
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.INVALID_HEADER);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.INVALID_HEADER);
 	}
 
 	@Test
@@ -287,7 +293,8 @@ class GatewayHeaderParserTests {
 	void controlCharacterInRequestTimeIsRejectedAsInvalid(String controlCharacter) {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", (NOW - 100) + controlCharacter);
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.INVALID_HEADER);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.INVALID_HEADER);
 	}
 
 	@ParameterizedTest
@@ -299,7 +306,7 @@ class GatewayHeaderParserTests {
 				TrustPolicy.none());
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put(name, "value\r\nSet-Cookie: x=1");
-		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(headers), () -> null, NOW);
+		GatewayRequest request = (GatewayRequest) recordingUser.parse(GatewayHeaders.lookup(headers), () -> null, NOW);
 		assertThat(request).isNotNull();
 		List<String> values = optionalValues(request);
 		assertThat(values).containsOnlyOnce((String) null);
@@ -361,7 +368,8 @@ class GatewayHeaderParserTests {
 	void systemValueIsJudgedWholeNotAfterTheCut() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy", "aws-apigateway" + " ".repeat(3000) + "x");
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
 	}
 
 	@Test
@@ -389,7 +397,8 @@ class GatewayHeaderParserTests {
 	void tenDigitsAreSecondsOnlyForAnHttpApi() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW / 1000));
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.REQUEST_TIME_TOO_OLD);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW - 1_000));
 		assertThat(parseOk(headers).secondPrecision()).isFalse();
 	}
@@ -492,7 +501,8 @@ class GatewayHeaderParserTests {
 	void negativeReceiveTimeIsACallersError() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW);
 		headers.put("x-dd-proxy-request-time-ms", "9".repeat(19));
-		assertThatIllegalArgumentException().isThrownBy(() -> this.parser.parse(lookup(headers), () -> null, -1))
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.parser.parse(GatewayHeaders.lookup(headers), () -> null, -1))
 			.withMessageContaining("receivedEpochMillis");
 	}
 
@@ -527,14 +537,15 @@ class GatewayHeaderParserTests {
 	void overLongSystemValueIsUnsupported() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy", "aws-apigateway" + " x".repeat(3000));
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.UNSUPPORTED_SYSTEM);
 	}
 
 	@Test
 	void overLongRequestTimeIsMalformed() {
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
 		headers.put("x-dd-proxy-request-time-ms", "1".repeat(5000));
-		assertThat(this.parser.parse(lookup(headers), () -> null, NOW))
+		assertThat(this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
 			.isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
 	}
 
@@ -547,8 +558,8 @@ class GatewayHeaderParserTests {
 	void userIsKeptWhenRecordingIsEnabled() {
 		GatewayHeaderParser recordingUser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true,
 				TrustPolicy.none());
-		GatewayRequest request = (GatewayRequest) recordingUser.parse(lookup(GatewayHeaders.restApi(NOW - 100)),
-				() -> null, NOW);
+		GatewayRequest request = (GatewayRequest) recordingUser
+			.parse(GatewayHeaders.lookup(GatewayHeaders.restApi(NOW - 100)), () -> null, NOW);
 		assertThat(request.user()).isEqualTo("arn:aws:iam::123456789012:user/alice");
 	}
 
@@ -594,21 +605,24 @@ class GatewayHeaderParserTests {
 		GatewayHeaderParser trusting = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false,
 				TrustPolicy.none().withSharedSecret("s3cret"));
 		Map<String, String> headers = GatewayHeaders.restApi(NOW - 100);
-		assertThat(trusting.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNTRUSTED);
+		assertThat(trusting.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.UNTRUSTED);
 		// A malformed time from an untrusted client is untrusted, not a mapping mistake.
 		headers.put("x-dd-proxy-request-time-ms", "soon");
-		assertThat(trusting.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.UNTRUSTED);
+		assertThat(trusting.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.UNTRUSTED);
 		headers.put("x-dd-proxy-secret", "s3cret");
-		assertThat(trusting.parse(lookup(headers), () -> null, NOW)).isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
+		assertThat(trusting.parse(GatewayHeaders.lookup(headers), () -> null, NOW))
+			.isEqualTo(RejectionReason.MALFORMED_REQUEST_TIME);
 		headers.put("x-dd-proxy-request-time-ms", Long.toString(NOW - 100));
-		assertThat(trusting.parse(lookup(headers), () -> null, NOW)).isInstanceOf(GatewayRequest.class);
+		assertThat(trusting.parse(GatewayHeaders.lookup(headers), () -> null, NOW)).isInstanceOf(GatewayRequest.class);
 	}
 
 	@Test
 	void trustedNetworksAreMatchedAgainstTheRemoteAddress() {
 		GatewayHeaderParser trusting = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false,
 				TrustPolicy.none().withNetwork("10.0.0.0/8"));
-		HeaderLookup headers = lookup(GatewayHeaders.restApi(NOW - 100));
+		HeaderLookup headers = GatewayHeaders.lookup(GatewayHeaders.restApi(NOW - 100));
 		assertThat(trusting.parse(headers, () -> "10.2.3.4", NOW)).isInstanceOf(GatewayRequest.class);
 		assertThat(trusting.parse(headers, () -> "192.0.2.1", NOW)).isEqualTo(RejectionReason.UNTRUSTED);
 		// Without a remote address (the two-argument parse), a network policy cannot
@@ -633,15 +647,9 @@ class GatewayHeaderParserTests {
 	}
 
 	private GatewayRequest parseOk(Map<String, String> headers) {
-		GatewayHeaderParser.Result result = this.parser.parse(lookup(headers), () -> null, NOW);
+		GatewayHeaderParser.Result result = this.parser.parse(GatewayHeaders.lookup(headers), () -> null, NOW);
 		assertThat(result).isInstanceOf(GatewayRequest.class);
 		return (GatewayRequest) result;
-	}
-
-	private static HeaderLookup lookup(Map<String, String> headers) {
-		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-		caseInsensitive.putAll(headers);
-		return caseInsensitive::get;
 	}
 
 	private static List<String> optionalValues(GatewayRequest request) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
@@ -44,8 +43,8 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void startsAGatewayObservationForGatewayHeaders() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 100)),
-				() -> null);
+		GatewayObservation observation = this.observations
+			.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 100)), () -> null);
 		assertThat(observation).isNotNull();
 		assertThat(observation.getObservation().getContext()).isInstanceOf(InferredProxyContext.class);
 		assertThat(observation.getObservation().getContext().getName()).isEqualTo("inferred.proxy.requests");
@@ -74,9 +73,9 @@ class InferredProxyObservationsTests {
 	void rejectedRequestIsCountedWithItsReason() {
 		Map<String, String> headers = GatewayHeaders.restApi(now());
 		headers.remove("x-dd-proxy-request-time-ms");
-		assertThat(this.observations.start(lookup(headers), () -> null)).isNull();
+		assertThat(this.observations.start(GatewayHeaders.lookup(headers), () -> null)).isNull();
 		headers.put("x-dd-proxy", "kong");
-		assertThat(this.observations.start(lookup(headers), () -> null)).isNull();
+		assertThat(this.observations.start(GatewayHeaders.lookup(headers), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.MISSING_REQUEST_TIME,
 				RejectionReason.UNSUPPORTED_SYSTEM);
 		assertThat(this.registry).doesNotHaveAnyObservation();
@@ -88,8 +87,8 @@ class InferredProxyObservationsTests {
 		missingTime.remove("x-dd-proxy-request-time-ms");
 		Map<String, String> tooOld = GatewayHeaders.restApi(now() - Duration.ofHours(1).toMillis());
 		for (int i = 0; i < 5; i++) {
-			this.observations.start(lookup(missingTime), () -> null);
-			this.observations.start(lookup(tooOld), () -> null);
+			this.observations.start(GatewayHeaders.lookup(missingTime), () -> null);
+			this.observations.start(GatewayHeaders.lookup(tooOld), () -> null);
 		}
 		assertThat(this.rejections).hasSize(10);
 		assertThat(countOccurrences(output.getOut() + output.getErr(), WARN_MARKER)).isEqualTo(2);
@@ -104,10 +103,10 @@ class InferredProxyObservationsTests {
 	void warningsAreCountedPerInstance(CapturedOutput output) {
 		Map<String, String> missingTime = GatewayHeaders.restApi(now());
 		missingTime.remove("x-dd-proxy-request-time-ms");
-		this.observations.start(lookup(missingTime), () -> null);
+		this.observations.start(GatewayHeaders.lookup(missingTime), () -> null);
 		new InferredProxyObservations(this.registry, parser(), null, new DefaultInferredProxyObservationConvention(),
 				List.of())
-			.start(lookup(missingTime), () -> null);
+			.start(GatewayHeaders.lookup(missingTime), () -> null);
 		assertThat(countOccurrences(output.getOut() + output.getErr(), WARN_MARKER)).isEqualTo(2);
 	}
 
@@ -120,18 +119,18 @@ class InferredProxyObservationsTests {
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
 		Map<String, String> headers = GatewayHeaders.restApi(now() - 10);
 		headers.put("x-dd-proxy-secret", "a-guessed-secret");
-		assertThat(trusting.start(lookup(headers), () -> "10.0.0.1")).isNull();
+		assertThat(trusting.start(GatewayHeaders.lookup(headers), () -> "10.0.0.1")).isNull();
 		headers.put("x-dd-proxy-secret", "the-real-secret");
-		assertThat(trusting.start(lookup(headers), () -> "192.0.2.1")).isNull();
+		assertThat(trusting.start(GatewayHeaders.lookup(headers), () -> "192.0.2.1")).isNull();
 		// Without a remote address a network policy cannot hold.
-		assertThat(trusting.start(lookup(headers), () -> null)).isNull();
+		assertThat(trusting.start(GatewayHeaders.lookup(headers), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.UNTRUSTED, RejectionReason.UNTRUSTED,
 				RejectionReason.UNTRUSTED);
 		assertThat(this.registry).doesNotHaveAnyObservation();
 		String log = output.getOut() + output.getErr();
 		assertThat(countOccurrences(log, WARN_MARKER)).isEqualTo(1);
 		assertThat(log).contains("reason=untrusted").doesNotContain("the-real-secret", "a-guessed-secret");
-		GatewayObservation observation = trusting.start(lookup(headers), () -> "10.0.0.1");
+		GatewayObservation observation = trusting.start(GatewayHeaders.lookup(headers), () -> "10.0.0.1");
 		assertThat(observation).isNotNull();
 		observation.stop(200, null);
 		assertThat(this.rejections).hasSize(3);
@@ -166,7 +165,7 @@ class InferredProxyObservationsTests {
 		InferredProxyObservations failing = new InferredProxyObservations(failingRegistry, parser(), null,
 				new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
-		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
+		assertThat(failing.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
 	}
 
@@ -183,7 +182,7 @@ class InferredProxyObservationsTests {
 		InferredProxyObservations failing = new InferredProxyObservations(this.registry, parser(), failingConvention,
 				new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
-		assertThat(failing.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
+		assertThat(failing.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.rejections).containsExactly(RejectionReason.INTERNAL_ERROR);
 	}
 
@@ -193,7 +192,7 @@ class InferredProxyObservationsTests {
 				new DefaultInferredProxyObservationConvention(), List.of(RequestListeners.failing()));
 		Map<String, String> headers = GatewayHeaders.restApi(now());
 		headers.put("x-dd-proxy-request-time-ms", "soon");
-		assertThat(failing.start(lookup(headers), () -> null)).isNull();
+		assertThat(failing.start(GatewayHeaders.lookup(headers), () -> null)).isNull();
 	}
 
 	@Test
@@ -217,7 +216,8 @@ class InferredProxyObservationsTests {
 		};
 		InferredProxyObservations observations = new InferredProxyObservations(this.registry, parser(), null,
 				new DefaultInferredProxyObservationConvention(), List.of(first, RequestListeners.failing(), last));
-		GatewayObservation observation = observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
+		GatewayObservation observation = observations.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)),
+				() -> null);
 		assertThat(observation).isNotNull();
 		observation.stop(200, null);
 		assertThat(told).containsExactly("first prod", "last prod");
@@ -229,14 +229,15 @@ class InferredProxyObservationsTests {
 		InferredProxyObservations noop = new InferredProxyObservations(ObservationRegistry.NOOP, parser(), null,
 				new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
-		assertThat(noop.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
+		assertThat(noop.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
 		assertThat(this.rejections).isEmpty();
 	}
 
 	@Test
 	void noObservationWhenAPredicateDisablesIt() {
 		this.registry.observationConfig().observationPredicate((name, context) -> !name.startsWith("inferred.proxy"));
-		assertThat(this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null)).isNull();
+		assertThat(this.observations.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)), () -> null))
+			.isNull();
 		assertThat(this.registry).doesNotHaveAnyObservation();
 		assertThat(this.rejections).isEmpty();
 	}
@@ -259,7 +260,8 @@ class InferredProxyObservationsTests {
 		InferredProxyObservations withCustom = new InferredProxyObservations(this.registry, parser(), custom,
 				new DefaultInferredProxyObservationConvention(),
 				List.of(RequestListeners.rejectionsInto(this.rejections)));
-		GatewayObservation observation = withCustom.start(lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
+		GatewayObservation observation = withCustom.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)),
+				() -> null);
 		observation.stop(200, null);
 		assertThat(this.registry).hasSingleObservationThat()
 			.hasNameEqualTo("gateway.requests")
@@ -321,8 +323,8 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void stopCopiesStatusAndErrorToTheContext() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
-				() -> null);
+		GatewayObservation observation = this.observations
+			.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		IllegalStateException failure = new IllegalStateException("boom");
 		observation.stop(500, failure);
 		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
@@ -334,8 +336,8 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void cancelCopiesTheSentStatusAndTheCancellationToTheContext() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
-				() -> null);
+		GatewayObservation observation = this.observations
+			.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		observation.cancel(null);
 		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
 		assertThat(context.getStatusCode()).isNull();
@@ -346,8 +348,8 @@ class InferredProxyObservationsTests {
 
 	@Test
 	void onlyTheFirstOfStopAndCancelCounts() {
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
-				() -> null);
+		GatewayObservation observation = this.observations
+			.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		observation.cancel(200);
 		observation.stop(500, new IllegalStateException("late"));
 		InferredProxyContext context = (InferredProxyContext) observation.getObservation().getContext();
@@ -379,8 +381,8 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
-				() -> null);
+		GatewayObservation observation = this.observations
+			.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		observation.stop(200, null);
 		observation.cancel(500);
 		observation.stop(null, null);
@@ -408,8 +410,8 @@ class InferredProxyObservationsTests {
 			}
 
 		});
-		GatewayObservation observation = this.observations.start(lookup(GatewayHeaders.restApi(now() - 10)),
-				() -> null);
+		GatewayObservation observation = this.observations
+			.start(GatewayHeaders.lookup(GatewayHeaders.restApi(now() - 10)), () -> null);
 		List<Thread> threads = new ArrayList<>();
 		for (int i = 0; i < 8; i++) {
 			Thread thread = new Thread(() -> observation.stop(200, null));
@@ -428,12 +430,6 @@ class InferredProxyObservationsTests {
 
 	private static long now() {
 		return System.currentTimeMillis();
-	}
-
-	private static HeaderLookup lookup(Map<String, String> headers) {
-		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-		caseInsensitive.putAll(headers);
-		return caseInsensitive::get;
 	}
 
 	private static int countOccurrences(String text, String part) {

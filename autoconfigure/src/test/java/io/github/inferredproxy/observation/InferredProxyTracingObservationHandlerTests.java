@@ -5,14 +5,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.GatewayRequest;
 import io.github.inferredproxy.gateway.GatewaySystem;
-import io.github.inferredproxy.gateway.HeaderLookup;
 import io.github.inferredproxy.gateway.TrustPolicy;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
 import io.micrometer.observation.Observation;
@@ -373,7 +371,7 @@ class InferredProxyTracingObservationHandlerTests {
 		GatewayObservation gateway = new InferredProxyObservations(simpleRegistry,
 				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null,
 				new DefaultInferredProxyObservationConvention(), List.of())
-			.start(lookup(GatewayHeaders.restApi(gatewayTime)), () -> null);
+			.start(GatewayHeaders.lookup(GatewayHeaders.restApi(gatewayTime)), () -> null);
 		gateway.stop(502, null);
 		SimpleSpan span = simpleTracer.onlySpan();
 		assertThat(span.getName()).isEqualTo("aws.apigateway");
@@ -504,7 +502,7 @@ class InferredProxyTracingObservationHandlerTests {
 		InferredProxyObservations observations = new InferredProxyObservations(this.registry,
 				new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), false, TrustPolicy.none()), null,
 				new DefaultInferredProxyObservationConvention(), List.of());
-		GatewayObservation observation = observations.start(lookup(headers), () -> null);
+		GatewayObservation observation = observations.start(GatewayHeaders.lookup(headers), () -> null);
 		assertThat(observation).isNotNull();
 		return observation;
 	}
@@ -533,12 +531,6 @@ class InferredProxyTracingObservationHandlerTests {
 		ReceiverContext<Map<String, String>> context = new ReceiverContext<>((c, key) -> c.get(key), Kind.SERVER);
 		context.setCarrier(carrier);
 		return context;
-	}
-
-	private static HeaderLookup lookup(Map<String, String> headers) {
-		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-		caseInsensitive.putAll(headers);
-		return caseInsensitive::get;
 	}
 
 	private SpanData onlySpanNamed(String name) {

@@ -2,7 +2,10 @@ package io.github.inferredproxy.testsupport;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+
+import io.github.inferredproxy.gateway.HeaderLookup;
 
 /**
  * The headers an API Gateway REST API mapping sets, for tests.
@@ -93,6 +96,17 @@ public final class GatewayHeaders {
 	 */
 	public static String gatewayPath(String requestId) {
 		return "/prod/" + requestId;
+	}
+
+	/**
+	 * Return the headers as a request would look them up: by name, in any case.
+	 * @param headers the headers
+	 * @return the lookup
+	 */
+	public static HeaderLookup lookup(Map<String, String> headers) {
+		Map<String, String> caseInsensitive = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+		caseInsensitive.putAll(headers);
+		return caseInsensitive::get;
 	}
 
 }
