@@ -10,14 +10,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import io.github.inferredproxy.reactive.ReactiveLeakTests.ThreadStateProbe;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
 import io.github.inferredproxy.testsupport.RecordedSpans;
 import io.github.inferredproxy.testsupport.TestHttpClient;
-import io.github.inferredproxy.testsupport.ThreadState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.Tracer;
@@ -25,19 +22,11 @@ import io.netty.util.concurrent.EventExecutor;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Import;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 import org.springframework.http.client.ReactorResourceFactory;
-import org.springframework.http.server.reactive.HttpHandler;
-import org.springframework.http.server.reactive.HttpHandlerDecoratorFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,7 +36,6 @@ import static org.awaitility.Awaitility.await;
  * and cancelled requests, and every request gets exactly one gateway span, ended.
  */
 @ReactiveIntegrationTest
-@Import(ThreadStateProbe.class)
 class ReactiveLeakTests {
 
 	private static final int REQUESTS = 200;
@@ -61,7 +49,7 @@ class ReactiveLeakTests {
 	RecordedSpans spans;
 
 	@Autowired
-	ThreadStateProbe probe;
+	NettyThreadStateProbe probe;
 
 	@Autowired
 	ObservationRegistry observationRegistry;
@@ -78,6 +66,7 @@ class ReactiveLeakTests {
 	@Test
 	void concurrentMixedRequestsLeaveNoObservationOrScopeBehind() throws Exception {
 		this.spans.reset();
+		this.probe.reset();
 		String stage = "load-" + System.nanoTime();
 		TestHttpClient client = new TestHttpClient(this.port);
 		ExecutorService clients = Executors.newFixedThreadPool(16);
@@ -175,51 +164,12 @@ class ReactiveLeakTests {
 			for (EventExecutor loop : loops.onServer(preferNative)) {
 				loop.submit(() -> {
 					checked.add(Thread.currentThread().getName());
-					violations.addAll(ThreadStateProbe.check("idle event loop", observationRegistry, tracer));
+					violations.addAll(NettyThreadStateProbe.check("idle event loop", observationRegistry, tracer));
 				}).get(5, TimeUnit.SECONDS);
 			}
 		}
 		assertThat(violations).isEmpty();
 		return checked;
-	}
-
-	/**
-	 * Outermost, even outside the gateway decorator: checks the thread state when a
-	 * request arrives and when its synchronous subscription returns.
-	 */
-	@TestConfiguration(proxyBeanMethods = false)
-	static class ThreadStateProbe {
-
-		final List<String> violations = new CopyOnWriteArrayList<>();
-
-		final Set<String> requestThreads = ConcurrentHashMap.newKeySet();
-
-		volatile boolean outermost;
-
-		// Same order as the gateway decorator; registered first, so sorted first.
-		@Bean
-		@Order(Ordered.HIGHEST_PRECEDENCE)
-		HttpHandlerDecoratorFactory threadStateProbeDecorator(ObservationRegistry observationRegistry, Tracer tracer) {
-			return (delegate) -> {
-				this.outermost = delegate instanceof InferredProxyHttpHandlerDecorator;
-				return probing(delegate, (label) -> check(label, observationRegistry, tracer));
-			};
-		}
-
-		private HttpHandler probing(HttpHandler delegate, Function<String, List<String>> check) {
-			return (request, response) -> Mono.from((subscriber) -> {
-				this.requestThreads.add(Thread.currentThread().getName());
-				this.violations.addAll(check.apply("request start"));
-				delegate.handle(request, response).subscribe(subscriber);
-				this.violations.addAll(check.apply("after subscribe"));
-			});
-		}
-
-		static List<String> check(String label, ObservationRegistry observationRegistry, Tracer tracer) {
-			String where = label + " on " + Thread.currentThread().getName() + ": ";
-			return ThreadState.leftovers(observationRegistry, tracer).stream().map((found) -> where + found).toList();
-		}
-
 	}
 
 }

@@ -38,7 +38,7 @@ import org.springframework.web.client.ResourceAccessException;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ RecordedSpans.Config.class, ReactiveTestApplication.OrdersController.class,
+@Import({ RecordedSpans.Config.class, NettyThreadStateProbe.class, ReactiveTestApplication.OrdersController.class,
 		ReactiveTestApplication.CorrelationController.class })
 public class ReactiveTestApplication {
 

@@ -56,14 +56,11 @@ class ServletHeaderSafetyTests {
 		this.client = new TestHttpClient(this.port);
 	}
 
+	// One value per reason through the whole stack; GatewayHeaderParserTests has the
+	// parser's cases value by value. The empty value is Tomcat's to pass on.
 	@ParameterizedTest(name = "x-dd-proxy-request-time-ms: [{0}] -> {1}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`',
-			value = { "17000000000abc | malformed-request-time", "12345678901234567890 | malformed-request-time",
-					"99999999999999999999 | malformed-request-time", "-1700000000000 | malformed-request-time",
-					"+1700000000000 | malformed-request-time", "\"1700000000000\" | malformed-request-time",
-					"1.7e12 | malformed-request-time", "0x18c | malformed-request-time", "`` | missing-request-time",
-					"'' | missing-request-time", "0 | request-time-too-old",
-					"9223372036854775807 | request-time-in-future", "1700000000 | request-time-too-old" })
+	@CsvSource(delimiter = '|', quoteCharacter = '`', value = { "1.7e12 | malformed-request-time",
+			"`` | missing-request-time", "1700000000 | request-time-too-old" })
 	void malformedRequestTimeIsRejectedWithoutChangingTheResponse(String time, String reason) throws Exception {
 		String id = UUID.randomUUID().toString();
 		Map<String, String> headers = GatewayHeaders.restApi(0, id);
@@ -72,8 +69,8 @@ class ServletHeaderSafetyTests {
 	}
 
 	@ParameterizedTest(name = "x-dd-proxy: [{0}] -> {1}")
-	@CsvSource(delimiter = '|', quoteCharacter = '`', value = { "aws-apigateway-evil | unsupported-system",
-			"datadog | unsupported-system", "`` | unsupported-system", "aws apigateway | unsupported-system" })
+	@CsvSource(delimiter = '|', quoteCharacter = '`',
+			value = { "aws apigateway | unsupported-system", "`` | unsupported-system" })
 	void unsupportedSystemIsRejectedWithoutChangingTheResponse(String system, String reason) throws Exception {
 		String id = UUID.randomUUID().toString();
 		Map<String, String> headers = GatewayHeaders.restApi(System.currentTimeMillis() - 50, id);
@@ -127,22 +124,6 @@ class ServletHeaderSafetyTests {
 				.hasSizeLessThanOrEqualTo(GatewayHeaderParser.MAX_VALUE_LENGTH));
 		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("server.address")))
 			.hasSize(GatewayHeaderParser.MAX_VALUE_LENGTH);
-	}
-
-	@Test
-	void singleQuotedValuesFromAMappingMistakeAreAccepted() throws Exception {
-		String id = UUID.randomUUID().toString();
-		long gatewayMillis = System.currentTimeMillis() - 50;
-		Map<String, String> headers = GatewayHeaders.restApi(gatewayMillis, id);
-		headers.put("x-dd-proxy", "'AWS-APIGateway'");
-		headers.put("x-dd-proxy-request-time-ms", " '" + gatewayMillis + "' ");
-		headers.put("x-dd-proxy-region", "'eu-west-3'");
-		this.client.get("/orders/42", headers);
-		SpanData gateway = this.spans.awaitGatewaySpan(id);
-		assertThat(gateway.getName()).isEqualTo("aws.apigateway");
-		assertThat(gateway.getStartEpochNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(gatewayMillis));
-		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("component"))).isEqualTo("aws-apigateway");
-		assertThat(gateway.getAttributes().get(AttributeKey.stringKey("cloud.region"))).isEqualTo("eu-west-3");
 	}
 
 	@Test
