@@ -20,8 +20,10 @@ import sys
 
 COUNTS = ["dd_requests", "dd_traces", "dd_spans", "dd_gateway_spans",
           "otlp_requests", "otlp_spans", "otlp_gateway_spans"]
-MODES = ["none", "dd-off", "dd-on", "otel-off", "otel-on"]
-IMPLEMENTATIONS = [("dd-java-agent", "dd-off", "dd-on"), ("starter (Micrometer + OTel)", "otel-off", "otel-on")]
+MODES = ["none", "dd-off", "dd-on", "otel-off", "otel-on", "otel-on-opentelemetry", "otel-on-datadog"]
+IMPLEMENTATIONS = [("dd-java-agent", "dd-off", "dd-on"), ("starter (Micrometer + OTel)", "otel-off", "otel-on"),
+                   ("starter, OpenTelemetry keys only", "otel-off", "otel-on-opentelemetry"),
+                   ("starter, Datadog keys only", "otel-off", "otel-on-datadog")]
 
 
 def delta(before_path, after_path):
@@ -107,7 +109,7 @@ def verdict(window):
         problems.append(f"{otlp:.0f} OTLP spans")
     if (dd_gateway > 0) != (mode == "dd-on"):
         problems.append(f"{dd_gateway:.0f} Datadog gateway spans")
-    if (otlp_gateway > 0) != (mode == "otel-on"):
+    if (otlp_gateway > 0) != mode.startswith("otel-on"):
         problems.append(f"{otlp_gateway:.0f} OTLP gateway spans")
     if window.get("other_paths", "none") != "none":
         problems.append("other intake paths " + window["other_paths"])
@@ -115,7 +117,7 @@ def verdict(window):
         problems.append(f"{window['errors']} wrk errors")
     if problems:
         return "**" + "; ".join(problems) + "**"
-    if mode in ("dd-on", "otel-on"):
+    if mode == "dd-on" or mode.startswith("otel-on"):
         # Created is not exported: a tracer's queue drops spans when its exporter falls behind.
         share = exported(window, "gateway_spans")
         if share < 0.95:
@@ -172,15 +174,15 @@ def table(path):
             ratios = [number(on[r], "rps") / number(off[r], "rps") for r in paired]
             ratio = mean([number(on[r], "rps") for r in paired]) / mean([number(off[r], "rps") for r in paired])
             base = [per_request(off[r]) - per_request(none[r]) for r in paired if r in none]
-            costs[(app, stack, off_mode)] = mean(diffs)
+            costs[(app, stack, on_mode)] = mean(diffs)
             print(f"| {app} | {stack} | {name} | {cpu_off:.1f} | {cpu_on:.1f} | **{mean(diffs):+.1f}** | "
                   f"{' '.join(f'{d:+.0f}' for d in diffs)} | {(f'{mean(base):+.1f}' if base else 'n/a')} | "
                   f"{ratio:.3f} | {' '.join(f'{x:.2f}' for x in ratios)} |")
-    pairs = [(app, stack) for (app, stack, mode) in costs if mode == "dd-off" and (app, stack, "otel-off") in costs]
+    pairs = [(app, stack) for (app, stack, mode) in costs if mode == "dd-on" and (app, stack, "otel-on") in costs]
     if pairs:
         print()
         for app, stack in pairs:
-            dd, starter = costs[(app, stack, "dd-off")], costs[(app, stack, "otel-off")]
+            dd, starter = costs[(app, stack, "dd-on")], costs[(app, stack, "otel-on")]
             print(f"- {app} on {stack}: the starter's gateway span {starter:+.1f} µs/req, dd-java-agent's {dd:+.1f} µs/req"
                   + (f" (starter / agent = {starter / dd:.2f})" if dd > 0 else ""))
 

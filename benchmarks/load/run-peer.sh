@@ -8,6 +8,9 @@
 #   dd-on     dd-java-agent, DD_TRACE_INFERRED_PROXY_SERVICES_ENABLED=true
 #   otel-off  Micrometer Tracing + OpenTelemetry, OTLP export, the starter off
 #   otel-on   the same, the starter on
+#   otel-on-opentelemetry, otel-on-datadog (not run unless named in MODES)
+#             the starter on with inferred-proxy.attribute-vocabulary=opentelemetry or
+#             datadog instead of both: what the gateway span's attributes cost at export
 #
 # for two applications (the sample's GET /orders/1 and benchmarks/minimal-app's GET /) on
 # both stacks (Tomcat, Reactor Netty). The agent sends to a stand-in Datadog Agent and
@@ -25,6 +28,12 @@
 # other process on the machine (lib.sh's cpu_report), and what each tracer exported.
 # RESULTS_DIR gets run.txt (all that is printed), windows.txt (one line per window),
 # summary.md (the tables, peer_summary.py) and logs/ (each application's log).
+#
+# RATE=<requests/s> paces wrk's connections (gateway.lua's LOAD_RATE) in the warm-up and
+# the window alike, so that every mode gets the same offered load below saturation, where
+# the exporters keep up and CPU per request is the tracers' work rather than what a
+# saturated machine's queues and drops make of it. Without RATE, wrk sends as fast as
+# the application answers.
 #
 # Environment: ROUNDS (3), DURATION seconds per measured wrk run (15), WARMUP seconds
 # of wrk before it (10), CONNECTIONS (16), APPS ("sample minimal"), STACKS ("servlet
@@ -45,11 +54,13 @@ APPS=${APPS:-sample minimal}
 STACKS=${STACKS:-servlet reactive}
 MODES=${MODES:-none dd-off dd-on otel-off otel-on}
 DD_AGENT_VERSION=${DD_AGENT_VERSION:-1.68.1}
+RATE=${RATE:-}
 export JVM_OPTS=${JVM_OPTS:--XX:+UseG1GC}
 export START_TIMEOUT=${START_TIMEOUT:-120}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../reliability/lib.sh
 . "$here/../reliability/lib.sh"
+export LOAD_RATE=$RATE LOAD_CONNECTIONS=$CONNECTIONS
 sample_jar=$jar
 minimal_jar="$root/benchmarks/minimal-app/target/inferred-proxy-benchmarks-minimal-app-0.1.0-SNAPSHOT.jar"
 agent="$root/benchmarks/target/peer/dd-java-agent-$DD_AGENT_VERSION.jar"
@@ -65,7 +76,7 @@ no_tracing+=,org.springframework.boot.micrometer.tracing.autoconfigure.NoopTrace
 
 require_tools jcmd
 for mode in $MODES; do
-	case $mode in none | dd-off | dd-on | otel-off | otel-on) ;; *) echo "unknown mode $mode" >&2; exit 2 ;; esac
+	case $mode in none | dd-off | dd-on | otel-off | otel-on | otel-on-opentelemetry | otel-on-datadog) ;; *) echo "unknown mode $mode" >&2; exit 2 ;; esac
 done
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$sample_jar" ] || [ ! -f "$minimal_jar" ]; then
 	(cd "$root" && ./mvnw -B -q -ntp -pl sample-app,benchmarks/minimal-app -am package -DskipTests)
@@ -106,6 +117,7 @@ configure() {
 		none | dd-*) mode_args+=(--inferred-proxy.enabled=false "--spring.autoconfigure.exclude=$no_tracing") ;;
 		otel-off) mode_args+=(--inferred-proxy.enabled=false) ;;
 		otel-on) mode_args+=(--inferred-proxy.enabled=true) ;;
+		otel-on-*) mode_args+=(--inferred-proxy.enabled=true "--inferred-proxy.attribute-vocabulary=${2#otel-on-}") ;;
 	esac
 	if [ "${2%-*}" = dd ]; then
 		jvm_args=("-javaagent:$agent")
@@ -189,7 +201,7 @@ run_mode() {
 commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && commit="$commit (with uncommitted changes)"
 {
-	echo "# run-peer $(date -u +%FT%TZ) commit=$commit rounds=$ROUNDS duration=${DURATION}s warmup=${WARMUP}s connections=$CONNECTIONS"
+	echo "# run-peer $(date -u +%FT%TZ) commit=$commit rounds=$ROUNDS duration=${DURATION}s warmup=${WARMUP}s connections=$CONNECTIONS rate=${RATE:-unpaced}"
 	echo "# apps: $APPS; stacks: $STACKS; modes: $MODES"
 	echo "# JVM: -Xms$HEAP -Xmx$HEAP $JVM_OPTS (every mode); dd-java-agent $DD_AGENT_VERSION; ${APP_ARGS:-}"
 	echo "# $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p'), $(java -version 2>&1 | head -1), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
