@@ -6,9 +6,17 @@ import sys
 
 results = json.load(open(sys.argv[1] if len(sys.argv) > 1 else "results/jmh.json"))
 rows = {}
+vocabularies = []
 for r in results:
     cls, name = r["benchmark"].split(".")[-2:]
-    param = (r.get("params") or {}).get("handlers", "")
+    params = r.get("params") or {}
+    param = params.get("handlers", "")
+    if "vocabulary" in params:
+        # Without -p vocabulary=..., "both" only; its rows keep the plain handlers label.
+        if params["vocabulary"] != "both":
+            param += " " + params["vocabulary"]
+        if params["vocabulary"] not in vocabularies:
+            vocabularies.append(params["vocabulary"])
     score = r["primaryMetric"]["score"]
     error = r["primaryMetric"]["scoreError"]
     alloc = r["secondaryMetrics"].get("gc.alloc.rate.norm", {}).get("score", float("nan"))
@@ -44,8 +52,10 @@ for cls in ("ServletRequestBenchmark", "ReactiveRequestBenchmark"):
     # No gateway span can cost less than reading its headers plus starting and ending a span.
     print(f"| lower bound of any gateway span ({cls} run): parse (map) + bare span | {parse + bare:,.0f} "
           f"({(parse + bare) / bare:.1f}x bare span {bare:.0f} ns) | |")
+params = [h + ("" if v == "both" else " " + v) for v in (vocabularies or ["both"]) for h in ("tracing", "tracing+metrics")]
+targets = []
 for cls, stack in (("ServletRequestBenchmark", "servlet"), ("ReactiveRequestBenchmark", "WebFlux")):
-    for param in ("tracing", "tracing+metrics"):
+    for param in params:
         bare, _, bare_a = get(cls, "bareOtelSpan", param)
         attr, _, attr_a = get(cls, "otelSpanWithGatewayAttributes", param)
         off_g, _, off_g_a = get(cls, "serverObservationGatewayHeaders", param)
@@ -53,8 +63,23 @@ for cls, stack in (("ServletRequestBenchmark", "servlet"), ("ReactiveRequestBenc
         off_p, _, off_p_a = get(cls, "serverObservationNoGatewayHeaders", param)
         on_p, _, on_p_a = get(cls, "starterNoGatewayHeaders", param)
         gw = on_g - off_g
+        # The floor of a gateway span with these attributes: reading the headers, and one
+        # SDK span with the same attributes set by name, without the Observation API.
+        floor = parse + attr
+        targets.append((stack, param, gw / off_g, gw / floor, floor, on_g_a - off_g_a, on_p - off_p, on_p_a - off_p_a))
         print(f"| {stack} ({param}): gateway span = starter − server observation, with headers | {gw:,.0f} "
               f"(**{gw / bare:.1f}x** bare span {bare:.0f} ns; {gw / attr:.1f}x span with gateway attributes {attr:.0f} ns; "
               f"{gw / off_g:.2f}x Spring's server observation {off_g:,.0f} ns) | {on_g_a - off_g_a:,.0f} |")
         print(f"| {stack} ({param}): starter on − off, without gateway headers | {on_p - off_p:,.0f} "
               f"({100 * (on_p - off_p) / off_p:+.1f}% of {off_p:,.0f} ns) | {on_p_a - off_p_a:,.0f} |")
+
+print()
+print("Targets (issue 12), each from the same run:")
+print()
+print("| stack (handlers, vocabulary) | gateway span / Spring's server observation (target ≤ 1.0) | gateway span / floor "
+      "(parse + SDK span with the same attributes; target ≤ 2.0) | B per gateway request (target ≤ 3,072) | "
+      "no headers: ns, B (targets < 50, 0) |")
+print("|---|---:|---:|---:|---|")
+for stack, param, vs_server, vs_floor, floor, bytes_, plain_ns, plain_b in targets:
+    print(f"| {stack} ({param}) | {vs_server:.2f} | {vs_floor:.2f} (floor {floor:,.0f} ns) | {bytes_:,.0f} | "
+          f"{plain_ns:+,.0f} ns, {plain_b:+,.0f} B over the chain without the starter |")

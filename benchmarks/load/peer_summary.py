@@ -65,6 +65,35 @@ def window_cpu(line):
     print(" ".join(f"{names[key]}={values.get(key, 'n/a')}" for key in names))
 
 
+# Thread groups by the kernel's thread name (cut to 15 characters): the threads that serve
+# requests, the tracers' background threads (Boot's BatchSpanProcessor and the OTLP
+# exporter's OkHttp threads; the agent's dd-* threads), the JVM's JIT and GC, the rest.
+THREAD_GROUPS = [
+    ("request", ("http-nio-", "reactor-http-", "parallel-", "boundedElastic-")),
+    ("export", ("BatchSpanProces", "OkHttp", "Okio", "dd-")),
+    ("jvm", ("C1_CompilerThre", "C2_CompilerThre", "GC_Thread", "G1_", "VM_Thread", "VM_Periodic_Tas", "Sweeper")),
+]
+
+
+def thread_groups(before_path, after_path, hz):
+    """Two thread_ticks snapshots -> thr_<group>_s=<CPU seconds in between> per group."""
+    def read(path):
+        ticks = {}
+        for line in open(path):
+            parts = line.split()
+            if len(parts) == 3:
+                ticks[parts[0]] = (parts[1], int(parts[2]))
+        return ticks
+    before, after = read(before_path), read(after_path)
+    seconds = {name: 0.0 for name, _ in THREAD_GROUPS}
+    seconds["other"] = 0.0
+    for tid, (name, ticks) in after.items():
+        spent = (ticks - before.get(tid, (name, 0))[1]) / float(hz)
+        group = next((g for g, prefixes in THREAD_GROUPS if name.startswith(prefixes)), "other")
+        seconds[group] += spent
+    print(" ".join(f"thr_{group}_s={value:.2f}" for group, value in seconds.items()))
+
+
 def parse(path):
     windows = []
     with open(path) as f:
@@ -80,6 +109,12 @@ def number(window, key):
 
 def per_request(window):
     return number(window, "app_cpu_s") * 1e6 / number(window, "requests")
+
+
+def thread_per_request(window, group):
+    """CPU µs per request of one thread group in the window (0 when not recorded)."""
+    requests = number(window, "requests")
+    return float(window.get(f"thr_{group}_s", 0)) * 1e6 / requests if requests else float("nan")
 
 
 def exported(window, suffix):
@@ -186,6 +221,28 @@ def table(path):
             print(f"- {app} on {stack}: the starter's gateway span {starter:+.1f} µs/req, dd-java-agent's {dd:+.1f} µs/req"
                   + (f" (starter / agent = {starter / dd:.2f})" if dd > 0 else ""))
 
+    groups_known = [g for g, _ in THREAD_GROUPS] + ["other"]
+    if any(f"thr_request_s" in w for w in windows):
+        print()
+        print("Where the CPU goes, by thread (µs per request, mean over rounds; request = the threads that serve "
+              "requests, export = the tracer's background threads, jvm = JIT and GC):")
+        print()
+        print("| app | stack | implementation | " + " | ".join(f"{g} off | on | **on − off**" for g in groups_known) + " |")
+        print("|---|---|---|" + "---:|---:|---:|" * len(groups_known))
+        for app, stack in sorted({(k[0], k[1]) for k in keys}):
+            for name, off_mode, on_mode in IMPLEMENTATIONS:
+                off = {w["round"]: w for w in groups.get((app, stack, off_mode), [])}
+                on = {w["round"]: w for w in groups.get((app, stack, on_mode), [])}
+                paired = sorted(set(off) & set(on), key=int)
+                if not paired:
+                    continue
+                cells = []
+                for g in groups_known:
+                    o = mean([thread_per_request(off[r], g) for r in paired])
+                    n = mean([thread_per_request(on[r], g) for r in paired])
+                    cells.append(f"{o:.1f} | {n:.1f} | **{n - o:+.1f}**")
+                print(f"| {app} | {stack} | {name} | " + " | ".join(cells) + " |")
+
     print()
     print("What each window traced (class histogram and loaded classes of the application; spans the stand-ins received):")
     print()
@@ -203,7 +260,8 @@ def table(path):
 
 def main():
     command, args = sys.argv[1], sys.argv[2:]
-    {"delta": delta, "shapes": shapes, "window-cpu": window_cpu, "table": table}[command](*args)
+    {"delta": delta, "shapes": shapes, "window-cpu": window_cpu, "thread-groups": thread_groups,
+     "table": table}[command](*args)
 
 
 if __name__ == "__main__":

@@ -69,7 +69,7 @@ public class HeaderDetectionBenchmark {
 
 	@Setup
 	public void setUp() {
-		this.fixture = TracingFixture.create(TracingFixture.TRACING);
+		this.fixture = TracingFixture.create(TracingFixture.TRACING, "both");
 		this.servletRequest = new MockHttpServletRequest("GET", GatewayHeaders.PATH);
 		MockServerHttpRequest.BaseBuilder<?> reactive = MockServerHttpRequest.get(GatewayHeaders.PATH);
 		GatewayHeaders.common().forEach((name, value) -> {

@@ -1,8 +1,10 @@
 package io.github.inferredproxy.benchmarks;
 
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -48,6 +50,13 @@ public class ReactiveRequestBenchmark {
 	@Param({ TracingFixture.TRACING, TracingFixture.TRACING_AND_METRICS })
 	public String handlers;
 
+	/**
+	 * The gateway span's attribute vocabulary ({@code both}, the default, or
+	 * {@code opentelemetry} or {@code datadog}: {@code -p vocabulary=...}).
+	 */
+	@Param({ "both" })
+	public String vocabulary;
+
 	private TracingFixture fixture;
 
 	private long gatewayStartMillis;
@@ -60,16 +69,17 @@ public class ReactiveRequestBenchmark {
 
 	@Setup
 	public void setUp() {
-		TracingFixture recording = TracingFixture.recording(this.handlers);
+		TracingFixture recording = TracingFixture.recording(this.handlers, this.vocabulary);
 		Handlers check = new Handlers(recording);
 		refreshGatewayTime();
 		run(check.withoutStarter, this.gatewayRequest);
 		recording.verify("serverObservationGatewayHeaders", false);
 		run(check.withStarter, this.gatewayRequest);
-		recording.verify("starterGatewayHeaders", true);
+		SpanData gatewaySpan = recording.verify("starterGatewayHeaders", true);
 		run(check.withStarter, this.plainRequest);
 		recording.verify("starterNoGatewayHeaders", false);
-		this.fixture = TracingFixture.create(this.handlers);
+		this.fixture = TracingFixture.create(this.handlers, this.vocabulary);
+		this.fixture.useAttributesOf(Objects.requireNonNull(gatewaySpan));
 		this.handlersUnderTest = new Handlers(this.fixture);
 	}
 

@@ -2,9 +2,11 @@ package io.github.inferredproxy.benchmarks;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.servlet.InferredProxyFilter;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
@@ -62,6 +64,13 @@ public class ServletRequestBenchmark {
 	@Param({ TracingFixture.TRACING, TracingFixture.TRACING_AND_METRICS })
 	public String handlers;
 
+	/**
+	 * The gateway span's attribute vocabulary ({@code both}, the default, or
+	 * {@code opentelemetry} or {@code datadog}: {@code -p vocabulary=...}).
+	 */
+	@Param({ "both" })
+	public String vocabulary;
+
 	private TracingFixture fixture;
 
 	private long gatewayStartMillis;
@@ -70,15 +79,16 @@ public class ServletRequestBenchmark {
 
 	@Setup
 	public void setUp() throws Exception {
-		TracingFixture recording = TracingFixture.recording(this.handlers);
+		TracingFixture recording = TracingFixture.recording(this.handlers, this.vocabulary);
 		Chains check = new Chains(recording);
 		check.run(check.withoutStarter, check.gatewayRequest);
 		recording.verify("serverObservationGatewayHeaders", false);
 		check.run(check.withStarter, check.gatewayRequest);
-		recording.verify("starterGatewayHeaders", true);
+		SpanData gatewaySpan = recording.verify("starterGatewayHeaders", true);
 		check.run(check.withStarter, check.plainRequest);
 		recording.verify("starterNoGatewayHeaders", false);
-		this.fixture = TracingFixture.create(this.handlers);
+		this.fixture = TracingFixture.create(this.handlers, this.vocabulary);
+		this.fixture.useAttributesOf(Objects.requireNonNull(gatewaySpan));
 		this.chains = new Chains(this.fixture);
 	}
 

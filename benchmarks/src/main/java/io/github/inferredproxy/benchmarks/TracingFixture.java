@@ -1,11 +1,14 @@
 package io.github.inferredproxy.benchmarks;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
 import io.github.inferredproxy.gateway.TrustPolicy;
+import io.github.inferredproxy.observation.AttributeVocabulary;
 import io.github.inferredproxy.observation.DefaultInferredProxyObservationConvention;
 import io.github.inferredproxy.observation.InferredProxyMeterObservationHandler;
 import io.github.inferredproxy.observation.InferredProxyObservations;
@@ -33,6 +36,7 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import org.jspecify.annotations.Nullable;
@@ -69,7 +73,15 @@ final class TracingFixture {
 
 	final @Nullable InMemorySpanExporter exporter;
 
-	private TracingFixture(String handlers, boolean record) {
+	/**
+	 * The gateway span's attributes, as the starter wrote them in a recorded run: keys
+	 * and values (a {@code String} or a {@code Long}), for {@link #attributedSpan}.
+	 */
+	private String[] gatewayKeys = new String[0];
+
+	private Object[] gatewayValues = new Object[0];
+
+	private TracingFixture(String handlers, String vocabulary, boolean record) {
 		this.exporter = record ? InMemorySpanExporter.create() : null;
 		var providerBuilder = SdkTracerProvider.builder()
 			// Spring Boot's sampler, at management.tracing.sampling.probability=1.0.
@@ -112,15 +124,44 @@ final class TracingFixture {
 		GatewayHeaderParser parser = new GatewayHeaderParser(Duration.ofMinutes(5), Duration.ofSeconds(5), true,
 				TrustPolicy.none());
 		this.observations = new InferredProxyObservations(this.registry, parser, null,
-				new DefaultInferredProxyObservationConvention(), listeners);
+				new DefaultInferredProxyObservationConvention(
+						AttributeVocabulary.valueOf(vocabulary.toUpperCase(Locale.ROOT))),
+				listeners);
 	}
 
-	static TracingFixture create(String handlers) {
-		return new TracingFixture(handlers, false);
+	/**
+	 * Create a fixture that records nothing.
+	 * @param handlers {@link #TRACING} or {@link #TRACING_AND_METRICS}
+	 * @param vocabulary the gateway span's attribute vocabulary, as
+	 * {@code inferred-proxy.attribute-vocabulary} names it
+	 * @return the fixture
+	 */
+	static TracingFixture create(String handlers, String vocabulary) {
+		return new TracingFixture(handlers, vocabulary, false);
 	}
 
-	static TracingFixture recording(String handlers) {
-		return new TracingFixture(handlers, true);
+	static TracingFixture recording(String handlers, String vocabulary) {
+		return new TracingFixture(handlers, vocabulary, true);
+	}
+
+	/**
+	 * Make {@link #attributedSpan} set the attributes of a gateway span that the starter
+	 * built, with their types: the floor then has exactly the attributes the benchmarked
+	 * gateway span has, whatever the vocabulary.
+	 * @param gatewaySpan a recorded gateway span
+	 */
+	void useAttributesOf(SpanData gatewaySpan) {
+		List<String> keys = new ArrayList<>();
+		List<Object> values = new ArrayList<>();
+		gatewaySpan.getAttributes().forEach((key, value) -> {
+			if (!(value instanceof String) && !(value instanceof Long)) {
+				throw new IllegalStateException("Unexpected attribute type: " + key + "=" + value);
+			}
+			keys.add(key.getKey());
+			values.add(value);
+		});
+		this.gatewayKeys = keys.toArray(new String[0]);
+		this.gatewayValues = values.toArray();
 	}
 
 	/**
@@ -131,40 +172,38 @@ final class TracingFixture {
 	}
 
 	/**
-	 * Start and end one span with the gateway span's 26 attributes (both vocabularies, as
-	 * the default convention writes them, the user's included) and its start time, on the
-	 * same SDK: what the span alone costs, without the Observation API.
+	 * Start and end one span with the benchmarked gateway span's attributes
+	 * ({@link #useAttributesOf}), set by name as Micrometer's bridge sets them, and its
+	 * start time, on the same SDK: what the span alone costs, without the Observation
+	 * API.
 	 * @param startEpochMillis the gateway receive time
 	 */
 	void attributedSpan(long startEpochMillis) {
+		if (this.gatewayKeys.length == 0) {
+			throw new IllegalStateException("No gateway span attributes: call useAttributesOf first");
+		}
 		var span = this.otelTracer.spanBuilder("aws.apigateway")
 			.setSpanKind(SpanKind.SERVER)
 			.setStartTimestamp(startEpochMillis, TimeUnit.MILLISECONDS)
 			.startSpan();
-		for (int i = 0; i < GATEWAY_ATTRIBUTES.length; i += 2) {
-			span.setAttribute(GATEWAY_ATTRIBUTES[i], GATEWAY_ATTRIBUTES[i + 1]);
+		for (int i = 0; i < this.gatewayKeys.length; i++) {
+			if (this.gatewayValues[i] instanceof Long number) {
+				span.setAttribute(this.gatewayKeys[i], number);
+			}
+			else {
+				span.setAttribute(this.gatewayKeys[i], (String) this.gatewayValues[i]);
+			}
 		}
-		span.setAttribute("http.response.status_code", 200L);
-		span.setAttribute("_dd.inferred_span", 1L);
 		span.end();
 	}
-
-	private static final String[] GATEWAY_ATTRIBUTES = { "component", "aws-apigateway", "span.type", "web",
-			"operation.name", "aws.apigateway", "resource.name", "GET /orders/{id}", "service.name", "api.example.com",
-			"http.method", "GET", "http.url", "https://api.example.com/prod/orders/42", "http.route", "/orders/{id}",
-			"stage", "prod", "http.status_code", "200", "account_id", "123456789012", "apiid", "a1b2c3d4e5", "region",
-			"eu-west-3", "dd_resource_key", "arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5", "aws_user",
-			"arn:aws:iam::123456789012:user/ada", "cloud.provider", "aws", "server.address", "api.example.com",
-			"http.request.method", "GET", "url.scheme", "https", "url.path", "/prod/orders/42", "cloud.account.id",
-			"123456789012", "cloud.region", "eu-west-3", "cloud.resource_id",
-			"arn:aws:apigateway:eu-west-3::/restapis/a1b2c3d4e5", "enduser.id", "arn:aws:iam::123456789012:user/ada" };
 
 	/**
 	 * Check the spans that one benchmark operation produced, and forget them.
 	 * @param description what the operation was, for the failure message
 	 * @param expectGateway whether a gateway span is expected
+	 * @return the gateway span, or {@code null} when none was expected
 	 */
-	void verify(String description, boolean expectGateway) {
+	@Nullable SpanData verify(String description, boolean expectGateway) {
 		InMemorySpanExporter exporter = this.exporter;
 		if (exporter == null) {
 			throw new IllegalStateException("Not a recording fixture");
@@ -181,6 +220,7 @@ final class TracingFixture {
 				throw new IllegalStateException(
 						description + ": the server span is not the gateway span's child " + spans);
 			}
+			return expectGateway ? gateway.get(0) : null;
 		}
 		finally {
 			exporter.reset();
