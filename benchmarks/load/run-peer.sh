@@ -29,11 +29,12 @@
 # RESULTS_DIR gets run.txt (all that is printed), windows.txt (one line per window),
 # summary.md (the tables, peer_summary.py) and logs/ (each application's log).
 #
-# RATE=<requests/s> paces wrk's connections (gateway.lua's LOAD_RATE) in the warm-up and
-# the window alike, so that every mode gets the same offered load below saturation, where
-# the exporters keep up and CPU per request is the tracers' work rather than what a
-# saturated machine's queues and drops make of it. Without RATE, wrk sends as fast as
-# the application answers.
+# RATE=<requests/s> paces wrk's connections (gateway.lua's LOAD_RATE) in the measured
+# window, so that every mode gets the same offered load below saturation, where the
+# exporters keep up and CPU per request is the tracers' work rather than what a saturated
+# machine's queues and drops make of it. The warm-up still runs at full speed (the JIT
+# must be done before the window), then SETTLE seconds (3) let the exporters catch up.
+# Without RATE, wrk sends as fast as the application answers throughout.
 #
 # Environment: ROUNDS (3), DURATION seconds per measured wrk run (15), WARMUP seconds
 # of wrk before it (10), CONNECTIONS (16), APPS ("sample minimal"), STACKS ("servlet
@@ -55,6 +56,7 @@ STACKS=${STACKS:-servlet reactive}
 MODES=${MODES:-none dd-off dd-on otel-off otel-on}
 DD_AGENT_VERSION=${DD_AGENT_VERSION:-1.68.1}
 RATE=${RATE:-}
+SETTLE=${SETTLE:-3}
 export JVM_OPTS=${JVM_OPTS:--XX:+UseG1GC}
 export START_TIMEOUT=${START_TIMEOUT:-120}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -176,11 +178,15 @@ run_mode() {
 	configure "$app" "$mode"
 	curl -fsS -m 10 "$intake/counts" > "$work/before.json"
 	start_app "${mode_args[@]}"
-	start_wrk "$WARMUP" "$work/warmup.txt"
+	# The warm-up runs at full speed, paced or not, so that the JIT is done before the
+	# window; a paced window then waits for the exporters to send what the warm-up left.
+	LOAD_RATE="" start_wrk "$WARMUP" "$work/warmup.txt"
 	wait "$wrk_pid" || true
 	wrk_pid=""
+	[ -n "$RATE" ] && sleep "$SETTLE"
 	warm=$(grep '^RESULT' "$work/warmup.txt" | sed 's/.*requests=\([0-9]*\).*/\1/' || echo 0)
 	curl -fsS -m 10 -X POST "$intake/mark" > /dev/null
+	curl -fsS -m 10 "$intake/counts" > "$work/mark.json"
 	cpu_mark
 	thread_ticks > "$work/threads0.txt"
 	start_wrk "$DURATION" "$work/wrk.txt"
@@ -203,7 +209,9 @@ run_mode() {
 	log="$out/logs/$round-$app-$STACK-$mode.log"
 	cp "$work/app.log" "$log"
 	curl -fsS -m 10 "$intake/counts" > "$work/after.json"
-	exported=$($summary delta "$work/before.json" "$work/after.json")
+	# Over the application's life, and since the window began (the gateway spans of the
+	# window's requests, so that drops during a full-speed warm-up do not count).
+	exported="$($summary delta "$work/before.json" "$work/after.json") $($summary delta "$work/mark.json" "$work/after.json" win_)"
 	echo "$label ${result#RESULT } warmup_requests=${warm:-0} app_cpu_s=$cpu_app_seconds $($summary thread-groups "$work/threads0.txt" "$work/threads1.txt" "$(getconf CLK_TCK)") $($summary window-cpu "$cpu") load=$(loadavg | tr ' ' '/') $exported inferred_proxy_requests=${meter:-none} $tracer" \
 		| tee -a "$out/windows.txt"
 	echo "#   $cpu"
