@@ -33,7 +33,8 @@
 # window, so that every mode gets the same offered load below saturation, where the
 # exporters keep up and CPU per request is the tracers' work rather than what a saturated
 # machine's queues and drops make of it. The warm-up still runs at full speed (the JIT
-# must be done before the window), then SETTLE seconds (3) let the exporters catch up.
+# must be done before the window; see wait_for_jit), then SETTLE seconds (3) let the
+# exporters catch up.
 # Without RATE, wrk sends as fast as the application answers throughout.
 #
 # Environment: ROUNDS (3), DURATION seconds per measured wrk run (15), WARMUP seconds
@@ -169,10 +170,26 @@ thread_ticks() {
 	}' /proc/"$app_pid"/task/*/stat 2>/dev/null || true
 }
 
+# On two saturated cores the JIT compilers fall behind during the warm-up and catch up
+# as soon as the load drops: wait, at most JIT_WAIT seconds (30), until they used at most
+# 20 ms of CPU in a second, so that the window measures compiled code. Prints the seconds.
+wait_for_jit() {
+	local last now waited=0
+	last=$(thread_ticks | awk '$2 ~ /CompilerThre/ { sum += $3 } END { print sum + 0 }')
+	while [ "$waited" -lt "${JIT_WAIT:-30}" ]; do
+		sleep 1
+		waited=$((waited + 1))
+		now=$(thread_ticks | awk '$2 ~ /CompilerThre/ { sum += $3 } END { print sum + 0 }')
+		[ $((now - last)) -le $(($(getconf CLK_TCK) / 50)) ] && break
+		last=$now
+	done
+	echo "$waited"
+}
+
 # $1: round, $2: app, $3: stack, $4: mode. One fresh application, warm-up, one measured
 # window, the checks; appends one line to $out/windows.txt.
 run_mode() {
-	local round=$1 app=$2 mode=$4 warm result cpu tracer exported meter="" label log warnings
+	local round=$1 app=$2 mode=$4 warm result cpu tracer exported meter="" label log warnings jit_wait
 	STACK=$3
 	label="round=$round app=$app stack=$STACK mode=$mode"
 	configure "$app" "$mode"
@@ -183,6 +200,7 @@ run_mode() {
 	LOAD_RATE="" start_wrk "$WARMUP" "$work/warmup.txt"
 	wait "$wrk_pid" || true
 	wrk_pid=""
+	jit_wait=$(wait_for_jit)
 	[ -n "$RATE" ] && sleep "$SETTLE"
 	warm=$(grep '^RESULT' "$work/warmup.txt" | sed 's/.*requests=\([0-9]*\).*/\1/' || echo 0)
 	curl -fsS -m 10 -X POST "$intake/mark" > /dev/null
@@ -212,7 +230,7 @@ run_mode() {
 	# Over the application's life, and since the window began (the gateway spans of the
 	# window's requests, so that drops during a full-speed warm-up do not count).
 	exported="$($summary delta "$work/before.json" "$work/after.json") $($summary delta "$work/mark.json" "$work/after.json" win_)"
-	echo "$label ${result#RESULT } warmup_requests=${warm:-0} app_cpu_s=$cpu_app_seconds $($summary thread-groups "$work/threads0.txt" "$work/threads1.txt" "$(getconf CLK_TCK)") $($summary window-cpu "$cpu") load=$(loadavg | tr ' ' '/') $exported inferred_proxy_requests=${meter:-none} $tracer" \
+	echo "$label ${result#RESULT } warmup_requests=${warm:-0} jit_wait_s=$jit_wait app_cpu_s=$cpu_app_seconds $($summary thread-groups "$work/threads0.txt" "$work/threads1.txt" "$(getconf CLK_TCK)") $($summary window-cpu "$cpu") load=$(loadavg | tr ' ' '/') $exported inferred_proxy_requests=${meter:-none} $tracer" \
 		| tee -a "$out/windows.txt"
 	echo "#   $cpu"
 	echo "#   busiest other processes mid-window: $(cat "$work/others.txt")"
