@@ -1,6 +1,7 @@
 package io.github.inferredproxy.observation;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import io.github.inferredproxy.observation.InferredProxyObservationDocumentation.LowCardinalityKeyNames;
+import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.observation.MeterObservationHandler;
@@ -111,7 +112,7 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 		try {
 			// Named by the convention when the observation was created.
 			String name = context.getName();
-			Timers timers = timers(new TimerKey((name != null) ? name : REQUESTS_TIMER, tags(context)));
+			Timers timers = timers(TimerKey.of((name != null) ? name : REQUESTS_TIMER, context));
 			if (timers != null) {
 				timers.requests().record(context.nanosSinceGatewayReceipt(), TimeUnit.NANOSECONDS);
 				// A time known to the second only would add up to 999 ms to the transit.
@@ -132,7 +133,7 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 		if (timers != null) {
 			return timers;
 		}
-		return this.overflowTagSets.get(new TimerKey(key.name(), overflow(key.tags())), this::register);
+		return this.overflowTagSets.get(key.overflow(), this::register);
 	}
 
 	/**
@@ -151,31 +152,16 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 		return prefix + ".transit";
 	}
 
-	private static Tags tags(InferredProxyContext context) {
-		List<Tag> tags = new ArrayList<>();
-		context.getLowCardinalityKeyValues()
-			.forEach((keyValue) -> tags.add(Tag.of(keyValue.getKey(), keyValue.getValue())));
-		return Tags.of(tags);
-	}
-
-	private static Tags overflow(Tags tags) {
-		List<Tag> replaced = new ArrayList<>();
-		for (Tag tag : tags) {
-			boolean fromHeaders = tag.getKey().equals(ROUTE) || tag.getKey().equals(STAGE);
-			replaced.add(fromHeaders ? Tag.of(tag.getKey(), OVERFLOW) : tag);
-		}
-		return Tags.of(replaced);
-	}
-
 	private Timers register(TimerKey key) {
+		Tags tags = key.tags();
 		return new Timers(
-				Timer.builder(key.name())
+				Timer.builder(key.name)
 					.description("Requests from the gateway's receive time to the end of the response")
-					.tags(key.tags())
+					.tags(tags)
 					.register(this.meterRegistry),
-				Timer.builder(transitTimerName(key.name()))
+				Timer.builder(transitTimerName(key.name))
 					.description("Time from the gateway's receive time to the application's")
-					.tags(key.tags())
+					.tags(tags)
 					.register(this.meterRegistry));
 	}
 
@@ -189,9 +175,64 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 	}
 
 	/**
-	 * The requests timer's name and the tags of both timers.
+	 * The requests timer's name and the tags of both timers, as the low-cardinality key
+	 * values' keys and values in turn, in key order. Strings, not {@link Tags}: a request
+	 * whose timers exist (almost every one) is looked up without building and sorting
+	 * tags; they are built once per tag set, when its timers are registered.
 	 */
-	private record TimerKey(String name, Tags tags) {
+	private static final class TimerKey {
+
+		private final String name;
+
+		private final String[] keysAndValues;
+
+		private final int hash;
+
+		private TimerKey(String name, String[] keysAndValues) {
+			this.name = name;
+			this.keysAndValues = keysAndValues;
+			this.hash = 31 * name.hashCode() + Arrays.hashCode(keysAndValues);
+		}
+
+		static TimerKey of(String name, InferredProxyContext context) {
+			List<String> keysAndValues = new ArrayList<>(12);
+			// KeyValues iterate in key order, each key once, as Tags would sort them.
+			for (KeyValue keyValue : context.getLowCardinalityKeyValues()) {
+				keysAndValues.add(keyValue.getKey());
+				keysAndValues.add(keyValue.getValue());
+			}
+			return new TimerKey(name, keysAndValues.toArray(new String[0]));
+		}
+
+		/**
+		 * Return the key of the same timers with
+		 * {@value InferredProxyMeterObservationHandler#OVERFLOW} as route and stage.
+		 * @return the overflow key
+		 */
+		TimerKey overflow() {
+			String[] replaced = this.keysAndValues.clone();
+			for (int i = 0; i < replaced.length; i += 2) {
+				if (replaced[i].equals(ROUTE) || replaced[i].equals(STAGE)) {
+					replaced[i + 1] = OVERFLOW;
+				}
+			}
+			return new TimerKey(this.name, replaced);
+		}
+
+		Tags tags() {
+			return Tags.of(this.keysAndValues);
+		}
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return this == other || (other instanceof TimerKey key && this.hash == key.hash
+					&& this.name.equals(key.name) && Arrays.equals(this.keysAndValues, key.keysAndValues));
+		}
+
+		@Override
+		public int hashCode() {
+			return this.hash;
+		}
 
 	}
 
@@ -223,7 +264,7 @@ public class InferredProxyMeterObservationHandler implements MeterObservationHan
 			}
 			// A null result adds nothing, so the maximum holds under concurrency too.
 			return this.timers.computeIfAbsent(key, (absent) -> (this.size.incrementAndGet() <= this.maximum)
-					? registerOrGiveBack(absent, register) : full(absent.name()));
+					? registerOrGiveBack(absent, register) : full(absent.name));
 		}
 
 		private Timers registerOrGiveBack(TimerKey key, Function<TimerKey, Timers> register) {
