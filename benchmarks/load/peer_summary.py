@@ -76,7 +76,7 @@ def window_cpu(line):
 # still going on, not the tracer's cost), the GC (and the VM thread's safepoints), the rest.
 THREAD_GROUPS = [
     ("request", ("http-nio-", "reactor-http-", "parallel-", "boundedElastic-")),
-    ("export", ("BatchSpanProces", "OkHttp", "Okio", "dd-")),
+    ("export", ("BatchSpanProces", "OkHttp", "okhttp", "Okio", "dd-")),
     ("jit", ("C1_CompilerThre", "C2_CompilerThre", "Sweeper")),
     ("gc", ("GC_Thread", "G1_", "VM_Thread")),
 ]
