@@ -74,7 +74,7 @@ for cls, stack in (("ServletRequestBenchmark", "servlet"), ("ReactiveRequestBenc
               f"({100 * (on_p - off_p) / off_p:+.1f}% of {off_p:,.0f} ns) | {on_p_a - off_p_a:,.0f} |")
 
 print()
-print("Targets (issue 12), each from the same run:")
+print("Targets against the peer, each from the same run:")
 print()
 print("| stack (handlers, vocabulary) | gateway span / Spring's server observation (target ≤ 1.0) | gateway span / floor "
       "(parse + SDK span with the same attributes; target ≤ 2.0) | B per gateway request (target ≤ 3,072) | "
