@@ -252,7 +252,7 @@ def table(path):
                   + (f" (starter / agent = {starter / dd:.2f})" if dd > 0 else ""))
 
     groups_known = [g for g, _ in THREAD_GROUPS] + ["other"]
-    if any(f"thr_request_s" in w for w in windows):
+    if any("thr_request_s" in w for w in windows):
         print()
         print("Where the CPU goes, by thread (µs per request, mean over rounds; request = the threads that serve "
               "requests, export = the tracer's background threads, jit = the JIT compilers, gc = GC and safepoints):")

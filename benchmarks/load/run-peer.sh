@@ -170,16 +170,21 @@ thread_ticks() {
 	}' /proc/"$app_pid"/task/*/stat 2>/dev/null || true
 }
 
+# The CPU ticks of the application's JIT compiler threads (C1, C2) so far.
+jit_ticks() {
+	thread_ticks | awk '$2 ~ /CompilerThre/ { sum += $3 } END { print sum + 0 }'
+}
+
 # On two saturated cores the JIT compilers fall behind during the warm-up and catch up
 # as soon as the load drops: wait, at most JIT_WAIT seconds (30), until they used at most
 # 20 ms of CPU in a second, so that the window measures compiled code. Prints the seconds.
 wait_for_jit() {
 	local last now waited=0
-	last=$(thread_ticks | awk '$2 ~ /CompilerThre/ { sum += $3 } END { print sum + 0 }')
+	last=$(jit_ticks)
 	while [ "$waited" -lt "${JIT_WAIT:-30}" ]; do
 		sleep 1
 		waited=$((waited + 1))
-		now=$(thread_ticks | awk '$2 ~ /CompilerThre/ { sum += $3 } END { print sum + 0 }')
+		now=$(jit_ticks)
 		[ $((now - last)) -le $(($(getconf CLK_TCK) / 50)) ] && break
 		last=$now
 	done
