@@ -20,10 +20,15 @@ import sys
 
 COUNTS = ["dd_requests", "dd_traces", "dd_spans", "dd_gateway_spans",
           "otlp_requests", "otlp_spans", "otlp_gateway_spans"]
-MODES = ["none", "dd-off", "dd-on", "otel-off", "otel-on", "otel-on-opentelemetry", "otel-on-datadog"]
+MODES = ["none", "dd-off", "dd-on", "otel-off", "otel-on", "otel-on-opentelemetry", "otel-on-datadog",
+         "otel-floor", "otel-floor-bare"]
 IMPLEMENTATIONS = [("dd-java-agent", "dd-off", "dd-on"), ("starter (Micrometer + OTel)", "otel-off", "otel-on"),
                    ("starter, OpenTelemetry keys only", "otel-off", "otel-on-opentelemetry"),
-                   ("starter, Datadog keys only", "otel-off", "otel-on-datadog")]
+                   ("starter, Datadog keys only", "otel-off", "otel-on-datadog"),
+                   ("floor: one SDK span, the same 25 attributes", "otel-off", "otel-floor"),
+                   ("floor: one bare SDK span", "otel-off", "otel-floor-bare")]
+# The modes that should export one span named aws.apigateway per gateway request over OTLP.
+OTLP_GATEWAY_MODES = ("otel-on", "otel-floor")
 
 
 def delta(before_path, after_path, prefix=""):
@@ -58,7 +63,10 @@ def shapes(after_path):
         decoded = summary.get("decoded_spans", summary.get("walked_spans"))
         check = "" if decoded == summary["counted_spans"] else " MISMATCH"
         traces = "; ".join(f"{shape} x{n}" for shape, n in summary["shapes"].items())
-        parts.append(f"{kind}: {traces} (decoded {decoded} spans, counted {summary['counted_spans']}{check})")
+        attributes = "; ".join(f"{name} {'/'.join(map(str, counts))}"
+                               for name, counts in summary.get("attributes", {}).items())
+        parts.append(f"{kind}: {traces} (decoded {decoded} spans, counted {summary['counted_spans']}{check}"
+                     + (f"; attributes per span: {attributes}" if attributes else "") + ")")
     print(" | ".join(parts))
 
 
@@ -169,7 +177,7 @@ def verdict(window):
         problems.append(f"{otlp:.0f} OTLP spans")
     if (dd_gateway > 0) != (mode == "dd-on"):
         problems.append(f"{dd_gateway:.0f} Datadog gateway spans")
-    if (otlp_gateway > 0) != mode.startswith("otel-on"):
+    if (otlp_gateway > 0) != mode.startswith(OTLP_GATEWAY_MODES):
         problems.append(f"{otlp_gateway:.0f} OTLP gateway spans")
     if window.get("other_paths", "none") != "none":
         problems.append("other intake paths " + window["other_paths"])
@@ -177,7 +185,7 @@ def verdict(window):
         problems.append(f"{window['errors']} wrk errors")
     if problems:
         return "**" + "; ".join(problems) + "**"
-    if mode == "dd-on" or mode.startswith("otel-on"):
+    if mode == "dd-on" or mode.startswith(OTLP_GATEWAY_MODES):
         # Created is not exported: a tracer's queue drops spans when its exporter falls behind.
         # The window's own share where recorded (a full-speed warm-up may drop some).
         share = delivered(window, "gateway_spans")

@@ -11,6 +11,11 @@
 #   otel-on-opentelemetry, otel-on-datadog (not run unless named in MODES)
 #             the starter on with inferred-proxy.attribute-vocabulary=opentelemetry or
 #             datadog instead of both: what the gateway span's attributes cost at export
+#   otel-floor, otel-floor-bare (minimal application only, not run unless named)
+#             the starter off and one more span per gateway request made straight on the
+#             OpenTelemetry SDK, with the gateway span's 25 attributes or none
+#             (minimal-app's FloorSpanConfiguration): the least any gateway span costs
+#             this pipeline
 #
 # for two applications (the sample's GET /orders/1 and benchmarks/minimal-app's GET /) on
 # both stacks (Tomcat, Reactor Netty). The agent sends to a stand-in Datadog Agent and
@@ -79,7 +84,12 @@ no_tracing+=,org.springframework.boot.micrometer.tracing.autoconfigure.NoopTrace
 
 require_tools jcmd
 for mode in $MODES; do
-	case $mode in none | dd-off | dd-on | otel-off | otel-on | otel-on-opentelemetry | otel-on-datadog) ;; *) echo "unknown mode $mode" >&2; exit 2 ;; esac
+	case $mode in
+		none | dd-off | dd-on | otel-off | otel-on | otel-on-opentelemetry | otel-on-datadog) ;;
+		otel-floor | otel-floor-bare)
+			[ "$APPS" = minimal ] || { echo "mode $mode needs APPS=minimal (only minimal-app has the floor span)" >&2; exit 2; } ;;
+		*) echo "unknown mode $mode" >&2; exit 2 ;;
+	esac
 done
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$sample_jar" ] || [ ! -f "$minimal_jar" ]; then
 	(cd "$root" && ./mvnw -B -q -ntp -pl sample-app,benchmarks/minimal-app -am package -DskipTests)
@@ -121,6 +131,8 @@ configure() {
 		otel-off) mode_args+=(--inferred-proxy.enabled=false) ;;
 		otel-on) mode_args+=(--inferred-proxy.enabled=true) ;;
 		otel-on-*) mode_args+=(--inferred-proxy.enabled=true "--inferred-proxy.attribute-vocabulary=${2#otel-on-}") ;;
+		otel-floor) mode_args+=(--inferred-proxy.enabled=false --minimal.floor-span=attributes) ;;
+		otel-floor-bare) mode_args+=(--inferred-proxy.enabled=false --minimal.floor-span=bare) ;;
 	esac
 	if [ "${2%-*}" = dd ]; then
 		jvm_args=("-javaagent:$agent")

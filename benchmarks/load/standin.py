@@ -106,7 +106,7 @@ def otlp_spans(body):
 def otlp_summary(body):
     spans = []
     for raw in otlp_spans(body):
-        span = {"parent": b""}
+        span = {"parent": b"", "attributes": 0}
         for number, _, value in fields(raw):
             if number == 1:
                 span["trace"] = bytes(value)
@@ -116,9 +116,15 @@ def otlp_summary(body):
                 span["parent"] = bytes(value)
             elif number == 5:
                 span["name"] = bytes(value).decode("utf-8", "replace")
+            elif number == 9:
+                span["attributes"] += 1
         spans.append(span)
+    attributes = {}
+    for span in spans:
+        attributes.setdefault(span.get("name", "?"), set()).add(span["attributes"])
     return {"shapes": shapes(spans), "walked_spans": len(spans),
-            "counted_spans": len(OTLP_SPAN.findall(body))}
+            "counted_spans": len(OTLP_SPAN.findall(body)),
+            "attributes": {name: sorted(counts) for name, counts in sorted(attributes.items())}}
 
 
 # ---- msgpack (the subset a tracer sends) ----
