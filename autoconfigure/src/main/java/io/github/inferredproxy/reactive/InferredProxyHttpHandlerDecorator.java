@@ -9,7 +9,11 @@ import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -53,21 +57,7 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 		if (observation == null) {
 			return this.delegate.handle(request, response);
 		}
-		Mono<Void> handled = Mono.defer(() -> this.delegate.handle(request, response))
-			.contextWrite((context) -> context.put(ObservationThreadLocalAccessor.KEY, observation.getObservation()));
-		// The server observation takes its parent from the current observation while it
-		// is subscribed to, so the gateway scope is open around the subscription itself.
-		Mono<Void> inScope = Mono.from((subscriber) -> {
-			try (Observation.Scope scope = observation.openScope()) {
-				handled.subscribe(subscriber);
-			}
-		});
-		// Stopped on the way down, before the server adapter gets the signal: once it has
-		// completed a servlet container's async request, the container may recycle the
-		// response (Jetty does), and its status can no longer be read.
-		return inScope.doOnSuccess((done) -> stopCompleted(observation, response))
-			.doOnError((ex) -> stopAfterError(observation, response, ex))
-			.doOnCancel(() -> stopCancelled(observation, response));
+		return ObservedHandling.of(this.delegate, request, response, observation);
 	}
 
 	/**
@@ -129,6 +119,143 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 	private static @Nullable Integer sentStatus(ServerHttpResponse response) {
 		HttpStatusCode status = response.getStatusCode();
 		return (response.isCommitted() && status != null) ? Integer.valueOf(status.value()) : null;
+	}
+
+	/**
+	 * The delegate's handling of one exchange under its gateway observation: one operator
+	 * instead of a chain of Reactor's. It opens the gateway scope around the delegate's
+	 * subscription (the server observation takes its parent from the current observation
+	 * then), puts the gateway observation in the Reactor context under
+	 * {@link ObservationThreadLocalAccessor#KEY} for the code below, and stops the
+	 * observation when the handling completes, fails or is cancelled, before passing the
+	 * signal on. Being Reactor's own kind of publisher, it adds no thread-local restoring
+	 * step to every signal in Reactor's automatic context propagation mode, which
+	 * {@code contextWrite} and {@code Mono.from} of a plain publisher each do.
+	 */
+	private static final class ObservedHandling extends Mono<Void> {
+
+		private final HttpHandler delegate;
+
+		private final ServerHttpRequest request;
+
+		private final ServerHttpResponse response;
+
+		private final GatewayObservation observation;
+
+		private ObservedHandling(HttpHandler delegate, ServerHttpRequest request, ServerHttpResponse response,
+				GatewayObservation observation) {
+			this.delegate = delegate;
+			this.request = request;
+			this.response = response;
+			this.observation = observation;
+		}
+
+		/**
+		 * Create the handling, through Reactor's assembly hooks as Reactor's own
+		 * operators are (its debug mode records where it was assembled).
+		 * @param delegate the handler to observe
+		 * @param request the request
+		 * @param response the response
+		 * @param observation the started gateway observation
+		 * @return the handling
+		 */
+		static Mono<Void> of(HttpHandler delegate, ServerHttpRequest request, ServerHttpResponse response,
+				GatewayObservation observation) {
+			return onAssembly(new ObservedHandling(delegate, request, response, observation));
+		}
+
+		@Override
+		@SuppressWarnings("try")
+		public void subscribe(CoreSubscriber<? super Void> actual) {
+			Mono<Void> handling;
+			try (Observation.Scope scope = this.observation.openScope()) {
+				try {
+					handling = this.delegate.handle(this.request, this.response);
+				}
+				catch (RuntimeException | Error ex) {
+					// As Mono.defer would: the failure of a handler that throws
+					// instead of returning an error signal.
+					Operators.error(new StoppingSubscriber(actual, this.observation, this.response), ex);
+					return;
+				}
+				handling.subscribe(new StoppingSubscriber(actual, this.observation, this.response));
+			}
+		}
+
+	}
+
+	/**
+	 * Passes the delegate's signals on, stopping the gateway observation first: on the
+	 * way down, before the server adapter gets the signal, because once it has completed
+	 * a servlet container's async request the container may recycle the response (Jetty
+	 * does), and its status can no longer be read.
+	 */
+	private static final class StoppingSubscriber implements CoreSubscriber<Void>, Subscription {
+
+		private final CoreSubscriber<? super Void> actual;
+
+		private final GatewayObservation observation;
+
+		private final ServerHttpResponse response;
+
+		private final Context context;
+
+		private @Nullable Subscription upstream;
+
+		StoppingSubscriber(CoreSubscriber<? super Void> actual, GatewayObservation observation,
+				ServerHttpResponse response) {
+			this.actual = actual;
+			this.observation = observation;
+			this.response = response;
+			this.context = actual.currentContext()
+				.put(ObservationThreadLocalAccessor.KEY, observation.getObservation());
+		}
+
+		@Override
+		public Context currentContext() {
+			return this.context;
+		}
+
+		@Override
+		public void onSubscribe(Subscription subscription) {
+			this.upstream = subscription;
+			this.actual.onSubscribe(this);
+		}
+
+		@Override
+		public void onNext(Void value) {
+			// A Mono<Void> emits no value.
+		}
+
+		@Override
+		public void onError(Throwable ex) {
+			stopAfterError(this.observation, this.response, ex);
+			this.actual.onError(ex);
+		}
+
+		@Override
+		public void onComplete() {
+			stopCompleted(this.observation, this.response);
+			this.actual.onComplete();
+		}
+
+		@Override
+		public void request(long n) {
+			Subscription upstream = this.upstream;
+			if (upstream != null) {
+				upstream.request(n);
+			}
+		}
+
+		@Override
+		public void cancel() {
+			stopCancelled(this.observation, this.response);
+			Subscription upstream = this.upstream;
+			if (upstream != null) {
+				upstream.cancel();
+			}
+		}
+
 	}
 
 }

@@ -2,6 +2,7 @@ package io.github.inferredproxy.reactive;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.inferredproxy.gateway.GatewayHeaderParser;
@@ -11,9 +12,12 @@ import io.github.inferredproxy.observation.InferredProxyContext;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.github.inferredproxy.testsupport.GatewayHeaders;
 import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
@@ -74,6 +78,45 @@ class InferredProxyHttpHandlerDecoratorTests {
 			.hasLowCardinalityKeyValue("status", "201")
 			.doesNotHaveError();
 		assertThat(this.registry.getCurrentObservation()).as("scope closed").isNull();
+	}
+
+	/**
+	 * In Reactor's automatic context propagation mode, {@code contextWrite} and
+	 * {@code Mono.from} of a plain publisher each restore the thread locals, and so open
+	 * the gateway scope again, on every signal that passes them: the decorator opens it
+	 * once, around the subscription, and adds no such step.
+	 */
+	@Test
+	void withAutomaticContextPropagationTheGatewayScopeIsOpenedOnlyAroundTheSubscription() {
+		AtomicInteger scopesOpened = new AtomicInteger();
+		this.registry.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return context instanceof InferredProxyContext;
+			}
+
+			@Override
+			public void onScopeOpened(Observation.Context context) {
+				scopesOpened.incrementAndGet();
+			}
+
+		});
+		ObservationThreadLocalAccessor.getInstance().setObservationRegistry(this.registry);
+		Hooks.enableAutomaticContextPropagation();
+		try {
+			// Reactor's own operators only: nothing in the handler restores thread
+			// locals.
+			HttpHandler handler = (request, exchangeResponse) -> Mono
+				.fromRunnable(() -> exchangeResponse.setStatusCode(HttpStatus.OK));
+			StepVerifier.create(decorate(handler).handle(gatewayRequest(), this.response)).verifyComplete();
+		}
+		finally {
+			Hooks.disableAutomaticContextPropagation();
+			ObservationThreadLocalAccessor.getInstance().setObservationRegistry(ObservationRegistry.create());
+		}
+		assertThat(this.registry).hasSingleObservationThat().hasBeenStopped();
+		assertThat(scopesOpened).hasValue(1);
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import io.github.inferredproxy.reactive.InferredProxyHttpHandlerDecorator;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,6 +18,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Hooks;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
@@ -57,6 +59,14 @@ public class ReactiveRequestBenchmark {
 	@Param({ "both" })
 	public String vocabulary;
 
+	/**
+	 * Reactor's context propagation: {@code limited} (Spring Boot's default) or
+	 * {@code auto} ({@code spring.reactor.context-propagation=auto}, which restores the
+	 * thread locals on signals: {@code -p propagation=limited,auto}).
+	 */
+	@Param({ "limited" })
+	public String propagation;
+
 	private TracingFixture fixture;
 
 	private long gatewayStartMillis;
@@ -69,7 +79,15 @@ public class ReactiveRequestBenchmark {
 
 	@Setup
 	public void setUp() {
+		if ("auto".equals(this.propagation)) {
+			Hooks.enableAutomaticContextPropagation();
+		}
+		else if (!"limited".equals(this.propagation)) {
+			throw new IllegalArgumentException("Unknown propagation: " + this.propagation);
+		}
 		TracingFixture recording = TracingFixture.recording(this.handlers, this.vocabulary);
+		// Where Reactor's thread-local restoring finds the current observation.
+		ObservationThreadLocalAccessor.getInstance().setObservationRegistry(recording.registry);
 		Handlers check = new Handlers(recording);
 		refreshGatewayTime();
 		run(check.withoutStarter, this.gatewayRequest);
@@ -81,6 +99,7 @@ public class ReactiveRequestBenchmark {
 		this.fixture = TracingFixture.create(this.handlers, this.vocabulary);
 		this.fixture.useAttributesOf(Objects.requireNonNull(gatewaySpan));
 		this.handlersUnderTest = new Handlers(this.fixture);
+		ObservationThreadLocalAccessor.getInstance().setObservationRegistry(this.fixture.registry);
 	}
 
 	@Setup(Level.Iteration)
