@@ -8,6 +8,8 @@ import io.github.inferredproxy.observation.GatewayObservation;
 import io.github.inferredproxy.observation.InferredProxyObservations;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
@@ -29,6 +31,8 @@ import org.springframework.http.server.reactive.ServerHttpResponse;
  * @author Inferred Proxy contributors
  */
 public class InferredProxyHttpHandlerDecorator implements HttpHandler {
+
+	private static final Log logger = LogFactory.getLog(InferredProxyHttpHandlerDecorator.class);
 
 	private final HttpHandler delegate;
 
@@ -222,6 +226,23 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 			this.actual.onSubscribe(this);
 		}
 
+		/**
+		 * Stop the observation. Whatever goes wrong, the signal still goes on, so that
+		 * the starter never breaks the exchange, and the observation still ends, without
+		 * a status (a response that could not be read, such as one a container recycled
+		 * early), rather than stay open.
+		 * @param stop what stops the observation
+		 */
+		private void stopQuietly(Runnable stop) {
+			try {
+				stop.run();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Failed to read the response to stop the gateway observation", ex);
+				this.observation.stop(null, null);
+			}
+		}
+
 		@Override
 		public void onNext(Void value) {
 			// A Mono<Void> emits no value.
@@ -229,13 +250,13 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 
 		@Override
 		public void onError(Throwable ex) {
-			stopAfterError(this.observation, this.response, ex);
+			stopQuietly(() -> stopAfterError(this.observation, this.response, ex));
 			this.actual.onError(ex);
 		}
 
 		@Override
 		public void onComplete() {
-			stopCompleted(this.observation, this.response);
+			stopQuietly(() -> stopCompleted(this.observation, this.response));
 			this.actual.onComplete();
 		}
 
@@ -249,7 +270,7 @@ public class InferredProxyHttpHandlerDecorator implements HttpHandler {
 
 		@Override
 		public void cancel() {
-			stopCancelled(this.observation, this.response);
+			stopQuietly(() -> stopCancelled(this.observation, this.response));
 			Subscription upstream = this.upstream;
 			if (upstream != null) {
 				upstream.cancel();

@@ -120,6 +120,16 @@ class InferredProxyHttpHandlerDecoratorTests {
 	}
 
 	@Test
+	void aResponseThatCannotBeReadWhenTheExchangeCompletesLeavesTheExchangeCompleteAndTheObservationStopped() {
+		RecyclableResponse response = new RecyclableResponse();
+		HttpHandler handler = (request, exchangeResponse) -> Mono.fromRunnable(response::recycle);
+		StepVerifier.create(decorate(handler).handle(gatewayRequest(), response)).verifyComplete();
+		assertThat(this.registry).hasSingleObservationThat()
+			.hasBeenStopped()
+			.hasLowCardinalityKeyValue("status", "UNKNOWN");
+	}
+
+	@Test
 	void completionWithoutAStatusIsA200() {
 		StepVerifier.create(decorate((request, response) -> Mono.empty()).handle(gatewayRequest(), this.response))
 			.verifyComplete();
