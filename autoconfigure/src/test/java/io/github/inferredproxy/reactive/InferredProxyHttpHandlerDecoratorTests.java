@@ -102,7 +102,9 @@ class InferredProxyHttpHandlerDecoratorTests {
 			}
 
 		});
-		ObservationThreadLocalAccessor.getInstance().setObservationRegistry(this.registry);
+		ObservationThreadLocalAccessor accessor = ObservationThreadLocalAccessor.getInstance();
+		ObservationRegistry previous = accessor.getObservationRegistry();
+		accessor.setObservationRegistry(this.registry);
 		Hooks.enableAutomaticContextPropagation();
 		try {
 			// Reactor's own operators only: nothing in the handler restores thread
@@ -113,7 +115,7 @@ class InferredProxyHttpHandlerDecoratorTests {
 		}
 		finally {
 			Hooks.disableAutomaticContextPropagation();
-			ObservationThreadLocalAccessor.getInstance().setObservationRegistry(ObservationRegistry.create());
+			accessor.setObservationRegistry(previous);
 		}
 		assertThat(this.registry).hasSingleObservationThat().hasBeenStopped();
 		assertThat(scopesOpened).hasValue(1);
